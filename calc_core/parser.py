@@ -1,0 +1,522 @@
+"""Turn what a student types into a sympy expression -- without ``eval``.
+
+``sympify``/``parse_expr`` run Python ``eval`` on their input and cannot be made
+safe for text typed by strangers, and their implicit-multiplication transform
+splits ``x1`` into ``x*1``. This module owns the grammar instead: a tokenizer and
+a Pratt parser that build sympy objects directly, checking cheap structural
+bounds *while building* (length, nesting, literal size, constant sub-expression
+size, constant exponents), so that inputs such as ``9^9^9``, ``(x+1)^100000`` or
+``sin(exp(3^99))`` are refused in microseconds instead of hanging sympy.
+
+Grammar (what students type)::
+
+    expr    := term (('+' | '-') term)*
+    term    := unary (('*' | '/' | <juxtaposition>) unary)*
+    unary   := ('-' | '+') unary | power
+    power   := atom ('^' | '**') unary          (right-associative)
+    atom    := number | name | name '(' args ')' | '(' expr ')' | '|' expr '|'
+
+so ``-x^2 = -(x^2)``, ``2^3^2 = 2^9``, ``3x = 3*x``, ``(x+1)(x-1)`` multiplies,
+and ``x1`` is one variable. ``e`` is Euler's number, ``log`` is the natural log.
+
+Examples
+--------
+>>> parse("3x^2 - 4x")
+3*x**2 - 4*x
+>>> parse("x1^2 + 5exp(x2)", variables=("x1", "x2"))
+x1**2 + 5*exp(x2)
+>>> parse("-x^2")
+-x**2
+>>> parse("xy", variables=("x", "y"))
+Traceback (most recent call last):
+...
+calc_core.errors.InputError: Unknown name 'xy' at column 1. Did you mean x*y?
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import sympy as sp
+
+from calc_core.errors import InputError
+from calc_core.tokens import Token, tokenize
+
+MAX_LENGTH = 200
+MAX_DEPTH = 40
+MAX_LITERAL_DIGITS = 20
+#: log10 of the largest magnitude a constant sub-expression may reach.
+MAX_CONSTANT_LOG10 = 50.0
+#: Largest |exponent| of a power whose base is not a number.
+MAX_SYMBOLIC_EXPONENT = 200
+#: Largest |argument| for exp/sinh/cosh of a constant.
+MAX_EXP_ARGUMENT = 110.0
+
+
+@lru_cache(maxsize=256)
+def symbol(name: str) -> sp.Symbol:
+    """The real sympy symbol used for variable ``name`` everywhere in the app."""
+    return sp.Symbol(name, real=True)
+
+
+# ----------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class _Node:
+    """A built sub-expression and, if it is a constant, a float estimate of it."""
+
+    expr: sp.Expr
+    approx: float | None  # None when the node depends on a variable
+
+
+def _approx_or_refuse(value: float, col: int) -> float:
+    if math.isnan(value):
+        return value
+    if math.isinf(value) or (value != 0 and math.log10(abs(value)) > MAX_CONSTANT_LOG10):
+        raise InputError(
+            "constant_too_large",
+            f"The constant starting at column {col + 1} is larger than "
+            f"10^{MAX_CONSTANT_LOG10:.0f}; use smaller numbers.",
+            column=col,
+            limit=f"10^{MAX_CONSTANT_LOG10:.0f}",
+        )
+    return value
+
+
+def _safe(fn: Callable[..., float], *args: float) -> float:
+    try:
+        return float(fn(*args))
+    except OverflowError:
+        return math.inf
+    except (ValueError, ZeroDivisionError):
+        return math.nan
+
+
+def _real_pow(a: float, b: float) -> float:
+    try:
+        r = a**b
+    except OverflowError:
+        return math.inf
+    except ZeroDivisionError:
+        return math.inf
+    return abs(r) if isinstance(r, complex) else float(r)
+
+
+@dataclass(frozen=True)
+class _Function:
+    build: Callable[..., sp.Expr]
+    approx: Callable[..., float]
+    arity: tuple[int, ...] = (1,)
+
+
+def _log(arg, base=None):
+    return sp.log(arg) if base is None else sp.log(arg) / sp.log(base)
+
+
+def _log_approx(a, b=None):
+    return math.log(a) if b is None else math.log(a) / math.log(b)
+
+
+FUNCTIONS: dict[str, _Function] = {
+    "sin": _Function(sp.sin, math.sin),
+    "cos": _Function(sp.cos, math.cos),
+    "tan": _Function(sp.tan, math.tan),
+    "exp": _Function(sp.exp, math.exp),
+    "log": _Function(_log, _log_approx, (1, 2)),
+    "ln": _Function(sp.log, math.log),
+    "sqrt": _Function(sp.sqrt, math.sqrt),
+    "abs": _Function(sp.Abs, abs),
+    "asin": _Function(sp.asin, math.asin),
+    "acos": _Function(sp.acos, math.acos),
+    "atan": _Function(sp.atan, math.atan),
+    "arcsin": _Function(sp.asin, math.asin),
+    "arccos": _Function(sp.acos, math.acos),
+    "arctan": _Function(sp.atan, math.atan),
+    "sinh": _Function(sp.sinh, math.sinh),
+    "cosh": _Function(sp.cosh, math.cosh),
+    "tanh": _Function(sp.tanh, math.tanh),
+}
+_GROWING = {"exp", "sinh", "cosh"}
+CONSTANTS: dict[str, tuple[sp.Expr, float]] = {"pi": (sp.pi, math.pi), "e": (sp.E, math.e)}
+
+
+# ----------------------------------------------------------------------------- parser
+
+_INFIX_BP = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 30}
+_IMPLICIT_BP = 20
+_UNARY_BP = 25
+
+
+class _Parser:
+    def __init__(self, text: str, variables: Sequence[str], max_depth: int):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.variables = tuple(variables)
+        self.max_depth = max_depth
+        self.depth = 0
+        self.abs_depth = 0
+
+    # -- helpers
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.pos]
+
+    def advance(self) -> Token:
+        t = self.tokens[self.pos]
+        self.pos += 1
+        return t
+
+    def _starts_operand(self, t: Token) -> bool:
+        if t.kind in ("num", "name", "("):
+            return True
+        return t.kind == "|" and self.abs_depth == 0
+
+    def _unexpected(self, t: Token) -> InputError:
+        if t.kind == "end":
+            return InputError(
+                "unexpected_end", "The expression ends too early: something is missing.",
+                column=t.col,
+            )  # fmt: skip
+        if t.kind == ")":
+            return InputError(
+                "unmatched_paren",
+                f"Closing bracket at column {t.col + 1} has no opening bracket.",
+                column=t.col,
+            )
+        return InputError(
+            "unexpected_token",
+            f"Unexpected '{t.text}' at column {t.col + 1}.",
+            column=t.col,
+            token=t.text,
+        )
+
+    # -- Pratt core
+    def parse(self) -> _Node:
+        if self.tok.kind == "end":
+            raise InputError("empty", "Type an expression first.", column=0)
+        node = self.expression(0)
+        if self.tok.kind != "end":
+            raise self._unexpected(self.tok)
+        return node
+
+    def expression(self, rbp: int) -> _Node:
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise InputError(
+                "too_deep",
+                f"The expression is nested more than {self.max_depth} levels deep "
+                f"(column {self.tok.col + 1}).",
+                column=self.tok.col,
+                limit=self.max_depth,
+            )
+        left = self.prefix(self.advance())
+        while True:
+            t = self.tok
+            if t.kind == "op":
+                bp = _INFIX_BP[t.text]
+                if bp <= rbp:
+                    break
+                self.advance()
+                # '^' is right-associative and binds its right side like a unary operand
+                right = self.expression(_UNARY_BP - 1 if t.text == "^" else bp)
+                left = self.infix(t, left, right)
+            elif self._starts_operand(t):
+                if rbp >= _IMPLICIT_BP:
+                    break
+                right = self.expression(_IMPLICIT_BP)
+                left = self.infix(Token("op", "*", t.col), left, right)
+            else:
+                break
+        self.depth -= 1
+        return left
+
+    def prefix(self, t: Token) -> _Node:
+        if t.kind == "num":
+            return self.number(t)
+        if t.kind == "name":
+            return self.name(t)
+        if t.kind == "(":
+            inner = self.expression(0)
+            self.expect_close(t)
+            return inner
+        if t.kind == "|":
+            self.abs_depth += 1
+            inner = self.expression(0)
+            self.abs_depth -= 1
+            if self.tok.kind != "|":
+                raise InputError(
+                    "unclosed_paren",
+                    f"The '|' at column {t.col + 1} is never closed.",
+                    column=t.col,
+                )
+            self.advance()
+            return self.apply("abs", t, [inner])
+        if t.kind == "op" and t.text in "+-":
+            operand = self.expression(_UNARY_BP)
+            if t.text == "+":
+                return operand
+            approx = None if operand.approx is None else -operand.approx
+            return _Node(-operand.expr, approx)
+        raise self._unexpected(t)
+
+    def expect_close(self, opener: Token) -> None:
+        if self.tok.kind != ")":
+            if self.tok.kind == "end":
+                raise InputError(
+                    "unclosed_paren",
+                    f"The bracket opened at column {opener.col + 1} is never closed.",
+                    column=opener.col,
+                )
+            raise self._unexpected(self.tok)
+        self.advance()
+
+    # -- leaves
+    def number(self, t: Token) -> _Node:
+        digits = sum(c.isdigit() for c in t.text.split("e")[0].split("E")[0])
+        if digits > MAX_LITERAL_DIGITS:
+            raise InputError(
+                "number_too_long",
+                f"The number at column {t.col + 1} has more than {MAX_LITERAL_DIGITS} digits.",
+                column=t.col,
+                limit=MAX_LITERAL_DIGITS,
+            )
+        mantissa, _, exponent = t.text.lower().partition("e")
+        if mantissa.count(".") > 1 or mantissa in (".",):
+            raise InputError(
+                "bad_number",
+                f"'{t.text}' at column {t.col + 1} is not a number.",
+                column=t.col,
+                text=t.text,
+            )
+        exp10 = int(exponent) if exponent else 0
+        if abs(exp10) > MAX_CONSTANT_LOG10:
+            raise InputError(
+                "number_too_large",
+                f"The number at column {t.col + 1} is out of range (at most 10^"
+                f"{MAX_CONSTANT_LOG10:.0f} in size).",
+                column=t.col,
+                limit=f"10^{MAX_CONSTANT_LOG10:.0f}",
+            )
+        value = sp.Rational(mantissa) * sp.Integer(10) ** exp10
+        approx = _approx_or_refuse(float(value), t.col)
+        return _Node(value, approx)
+
+    def name(self, t: Token) -> _Node:
+        name = t.text
+        if name in FUNCTIONS:
+            return self.call(t)
+        if name in CONSTANTS:
+            expr, approx = CONSTANTS[name]
+            return _Node(expr, approx)
+        if name in self.variables:
+            return _Node(symbol(name), None)
+        raise self._unknown(t)
+
+    def _unknown(self, t: Token) -> InputError:
+        name = t.text
+        if self.tok.kind == "(" and name.isalpha():
+            return InputError(
+                "unknown_function",
+                f"Unknown function '{name}' at column {t.col + 1}.",
+                column=t.col,
+                name=name,
+            )
+        allowed = ", ".join(self.variables)
+        if len(name) == 1 or name[-1].isdigit():
+            return InputError(
+                "variable_not_allowed",
+                f"Variable '{name}' at column {t.col + 1} is not available here; use {allowed}.",
+                column=t.col,
+                name=name,
+                allowed=allowed,
+            )
+        pieces = _split_name(name, self.variables)
+        if pieces:
+            suggestion = _suggest(pieces)
+            return InputError(
+                "unknown_name",
+                f"Unknown name '{name}' at column {t.col + 1}. Did you mean {suggestion}?",
+                column=t.col,
+                name=name,
+                suggestion=suggestion,
+            )
+        return InputError(
+            "unknown_name_plain",
+            f"Unknown name '{name}' at column {t.col + 1}; the variables here are {allowed}.",
+            column=t.col,
+            name=name,
+            allowed=allowed,
+        )
+
+    def call(self, t: Token) -> _Node:
+        spec = FUNCTIONS[t.text]
+        if self.tok.kind != "(":
+            raise InputError(
+                "function_needs_parens",
+                f"Write {t.text}(...) with brackets around its argument (column {t.col + 1}).",
+                column=t.col,
+                name=t.text,
+            )
+        opener = self.advance()
+        args = [self.expression(0)]
+        while self.tok.kind == ",":
+            self.advance()
+            args.append(self.expression(0))
+        self.expect_close(opener)
+        if len(args) not in spec.arity:
+            expected = " or ".join(str(a) for a in spec.arity)
+            raise InputError(
+                "wrong_arg_count",
+                f"{t.text}() at column {t.col + 1} takes {expected} argument(s), not {len(args)}.",
+                column=t.col,
+                name=t.text,
+                expected=expected,
+                got=len(args),
+            )
+        return self.apply(t.text, t, args)
+
+    def apply(self, name: str, t: Token, args: list[_Node]) -> _Node:
+        spec = FUNCTIONS[name]
+        approx = None
+        if all(a.approx is not None for a in args):
+            values = [a.approx for a in args]
+            if name in _GROWING and abs(values[0]) > MAX_EXP_ARGUMENT:
+                _approx_or_refuse(math.inf, t.col)
+            approx = _approx_or_refuse(_safe(spec.approx, *values), t.col)
+        expr = spec.build(*(a.expr for a in args))
+        return self._checked(_Node(expr, approx), t)
+
+    # -- operators
+    def infix(self, t: Token, left: _Node, right: _Node) -> _Node:
+        op = t.text
+        both = left.approx is not None and right.approx is not None
+        if op == "^":
+            return self.power(t, left, right)
+        if op == "+":
+            approx = left.approx + right.approx if both else None
+            return self._checked(_Node(left.expr + right.expr, approx), t)
+        if op == "-":
+            approx = left.approx - right.approx if both else None
+            return self._checked(_Node(left.expr - right.expr, approx), t)
+        if op == "*":
+            approx = _safe(lambda a, b: a * b, left.approx, right.approx) if both else None
+            if approx is not None:
+                approx = _approx_or_refuse(approx, t.col)
+            return self._checked(_Node(left.expr * right.expr, approx), t)
+        # division
+        approx = _safe(lambda a, b: a / b, left.approx, right.approx) if both else None
+        if approx is not None:
+            approx = _approx_or_refuse(approx, t.col)
+        return self._checked(_Node(left.expr / right.expr, approx), t)
+
+    def power(self, t: Token, base: _Node, exponent: _Node) -> _Node:
+        symbolic_base = exponent.approx is not None and base.approx is None
+        if symbolic_base and abs(exponent.approx) > MAX_SYMBOLIC_EXPONENT:
+            raise InputError(
+                "exponent_too_large",
+                f"The exponent at column {t.col + 2} is larger than "
+                f"{MAX_SYMBOLIC_EXPONENT} in size.",
+                column=t.col + 1,
+                limit=MAX_SYMBOLIC_EXPONENT,
+            )
+        approx = None
+        if base.approx is not None and exponent.approx is not None:
+            # estimate before sympy computes an exact (possibly astronomically large) power
+            approx = _approx_or_refuse(_real_pow(base.approx, exponent.approx), t.col)
+        if base.expr == sp.E:
+            return self._checked(_Node(sp.exp(exponent.expr), approx), t)
+        return self._checked(_Node(sp.Pow(base.expr, exponent.expr), approx), t)
+
+    def _checked(self, node: _Node, t: Token) -> _Node:
+        if node.approx is not None and node.expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise InputError(
+                "undefined_constant",
+                f"The constant part ending near column {t.col + 1} is undefined "
+                "(for example a division by zero).",
+                column=t.col,
+            )
+        return node
+
+
+def _suggest(pieces: list[str]) -> str:
+    """``['x', 'sin', 'x']`` -> ``x*sin(x)``: a function swallows what follows it."""
+    for k, piece in enumerate(pieces):
+        if piece in FUNCTIONS and k + 1 < len(pieces):
+            return "*".join([*pieces[:k], f"{piece}({_suggest(pieces[k + 1 :])})"])
+    return "*".join(pieces)
+
+
+def _split_name(name: str, variables: Sequence[str]) -> list[str] | None:
+    """Split a run of letters into known names, longest first (``xy`` -> ``x, y``)."""
+    known = sorted(set(variables) | set(FUNCTIONS) | set(CONSTANTS), key=len, reverse=True)
+
+    @cache
+    def split(rest: str) -> tuple[str, ...] | None:
+        if not rest:
+            return ()
+        for k in (*known, rest[0]):  # a lone letter is a likely variable the student meant
+            if rest.startswith(k):
+                tail = split(rest[len(k) :])
+                if tail is not None:
+                    return (k, *tail)
+        return None
+
+    result = split(name)
+    return list(result) if result is not None else None
+
+
+def parse(
+    text: str,
+    variables: Sequence[str] = ("x",),
+    *,
+    max_length: int = MAX_LENGTH,
+    max_depth: int = MAX_DEPTH,
+) -> sp.Expr:
+    """Parse ``text`` into a sympy expression in the given real ``variables``.
+
+    Parameters
+    ----------
+    text : str
+        What the student typed, e.g. ``"3x^2 - 4x"``.
+    variables : sequence of str
+        The names allowed as variables (``("x",)``, ``("x1", "x2")``, ...).
+    max_length, max_depth : int
+        Structural bounds; longer or deeper input is refused before any work.
+
+    Returns
+    -------
+    sympy.Expr
+
+    Raises
+    ------
+    InputError
+        With a code, an English message and the column of the problem.
+
+    Examples
+    --------
+    >>> parse("(x+1)(x-1)")
+    (x - 1)*(x + 1)
+    >>> parse("9^9^9")
+    Traceback (most recent call last):
+    ...
+    calc_core.errors.InputError: The constant starting at column 2 is larger than 10^50; ...
+    """
+    if not isinstance(text, str):
+        raise InputError("empty", "Type an expression first.", column=0)
+    if len(text) > max_length:
+        raise InputError(
+            "too_long",
+            f"The expression has {len(text)} characters; at most {max_length} are allowed.",
+            column=max_length,
+            limit=max_length,
+            length=len(text),
+        )
+    if not text.strip():
+        raise InputError("empty", "Type an expression first.", column=0)
+    node = _Parser(text, variables, max_depth).parse()
+    return node.expr
