@@ -9,8 +9,9 @@ time limit has its worker killed and replaced, and raises
 :class:`~calc_core.errors.InputError` with code ``"too_complex"``. Other callers
 meanwhile use other workers and are not slowed.
 
-Workers are started with the ``spawn`` method on every platform (Windows and
-macOS have no ``fork``; forking a threaded server is unsafe anyway), pre-import
+Workers are fresh ``python -m calc_core.worker`` processes on every platform
+(Windows and macOS have no ``fork``; forking a threaded server is unsafe anyway)
+that talk to the pool over an authenticated loopback connection, pre-import
 numpy, sympy and calc_core, and on POSIX cap their address space so a memory bomb
 fails inside the worker instead of taking the server down.
 
@@ -27,12 +28,16 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import multiprocessing as mp
 import os
+import secrets
+import subprocess
+import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Client
+from pathlib import Path
 from typing import Any, TypeVar
 
 from calc_core.errors import InputError
@@ -40,72 +45,70 @@ from calc_core.errors import InputError
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 3.0
-#: Address-space cap for a worker on POSIX systems (bytes).
-WORKER_MEMORY_LIMIT = 2 * 1024**3
-
-
-def _limit_memory() -> None:
-    try:
-        import resource  # POSIX only; Windows simply has no cap
-    except ImportError:
-        return
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_LIMIT, WORKER_MEMORY_LIMIT))
-
-
-def _serve(conn) -> None:
-    """Worker main loop: receive ``(fn, args, kwargs)``, send back ``(ok, value)``."""
-    _limit_memory()
-    import numpy  # noqa: F401  - pay the imports once, before the first job
-    import sympy  # noqa: F401
-
-    import calc_core  # noqa: F401
-
-    conn.send(("ready", None))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        fn, args, kwargs = job
-        try:
-            reply = ("ok", fn(*args, **kwargs))
-        except InputError as err:
-            reply = ("err", err)
-        except MemoryError:
-            reply = ("mem", None)
-        except Exception:
-            reply = ("crash", traceback.format_exc(limit=8))
-        try:
-            conn.send(reply)
-        except Exception:  # an unpicklable result is a bug in calc_core, not user error
-            conn.send(("crash", traceback.format_exc(limit=8)))
+_ROOT = Path(__file__).resolve().parent.parent
 
 
 class _Worker:
-    def __init__(self, ctx) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
+    """One ``python -m calc_core.worker`` process and the connection to it.
+
+    A plain subprocess rather than ``multiprocessing.Process``: spawn-mode
+    multiprocessing re-imports the parent's ``__main__`` in the child, which under
+    Streamlit or an unguarded script means re-running a page inside the worker.
+    """
+
+    def __init__(self) -> None:
+        self.key = secrets.token_bytes(32)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "calc_core.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            cwd=_ROOT,
+        )
+        self.conn = None
         self.ready = False
 
     def wait_ready(self, timeout: float) -> bool:
-        if not self.ready and self.conn.poll(timeout):
-            try:
-                self.ready = self.conn.recv()[0] == "ready"
-            except (EOFError, OSError):
-                return False
+        """Hand the worker its key, read the port it listens on, connect (once)."""
+        if self.ready:
+            return True
+        try:
+            self.process.stdin.write(self.key.hex().encode() + b"\n")
+            self.process.stdin.close()
+            line = _readline(self.process.stdout, timeout)
+            port = int(line)
+            self.conn = Client(("127.0.0.1", port), authkey=self.key)
+            self.ready = True
+        except (OSError, ValueError, EOFError, AuthenticationError):
+            self.kill()
         return self.ready
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
-            self.process.join(timeout=2)
+            self.process.wait(timeout=2)
         with contextlib.suppress(Exception):
-            self.conn.close()
+            if self.conn is not None:
+                self.conn.close()
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(Exception):
+                stream.close()
+
+
+def _readline(stream, timeout: float) -> bytes:
+    """``stream.readline()`` that gives up after ``timeout`` seconds (portable: a thread)."""
+    box: list[bytes] = []
+    reader = threading.Thread(target=lambda: box.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not box or not box[0].strip():
+        raise OSError("worker did not start")
+    return box[0]
 
 
 class WorkerPool:
@@ -132,7 +135,6 @@ class WorkerPool:
         timeout: float = DEFAULT_TIMEOUT,
         startup_timeout: float = 60.0,
     ) -> None:
-        self._ctx = mp.get_context("spawn")
         self._size = size
         self._timeout = timeout
         self._startup_timeout = startup_timeout
@@ -147,10 +149,10 @@ class WorkerPool:
         with self._lock:
             while self._idle:
                 worker = self._idle.pop()
-                if worker.process.is_alive():
+                if worker.alive():
                     return worker
                 worker.kill()
-        return _Worker(self._ctx)
+        return _Worker()
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
@@ -163,7 +165,7 @@ class WorkerPool:
         """Start a replacement worker in the background after a kill."""
 
         def start() -> None:
-            worker = _Worker(self._ctx)
+            worker = _Worker()
             if worker.wait_ready(self._startup_timeout):
                 self._give_back(worker)
             else:
@@ -173,7 +175,7 @@ class WorkerPool:
 
     def warm(self) -> None:
         """Start the idle workers now, so the first visitor does not wait for imports."""
-        workers = [_Worker(self._ctx) for _ in range(self._size)]
+        workers = [_Worker() for _ in range(self._size)]
         for worker in workers:
             if worker.wait_ready(self._startup_timeout):
                 self._give_back(worker)

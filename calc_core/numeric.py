@@ -88,8 +88,9 @@ def _build(expr: sp.Basic, index: dict[sp.Symbol, int]) -> ArrayFn:
     if expr.is_Symbol:
         k = index[expr]
         return lambda args: args[k]
-    if expr.is_Number or expr.is_NumberSymbol or expr in (sp.zoo, sp.nan):
-        value = complex(expr) if expr.is_Number and not expr.is_real else float(expr)
+    if expr.is_Number or expr.is_NumberSymbol or expr in (sp.I, sp.zoo, sp.nan):
+        # sqrt(-1) is I, log(-1) is I*pi: complex, so NaN for real input; zoo/nan -> NaN
+        value = float(expr) if expr.is_extended_real else complex(expr)
         return lambda args: value
     if expr.is_Add:
         parts = [_build(a, index) for a in expr.args]

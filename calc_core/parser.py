@@ -101,8 +101,8 @@ def _real_pow(a: float, b: float) -> float:
         r = a**b
     except OverflowError:
         return math.inf
-    except ZeroDivisionError:
-        return math.inf
+    except ZeroDivisionError:  # 0 to a negative power: undefined, not large
+        return math.nan
     return abs(r) if isinstance(r, complex) else float(r)
 
 
@@ -179,9 +179,10 @@ class _Parser:
     def _unexpected(self, t: Token) -> InputError:
         if t.kind == "end":
             return InputError(
-                "unexpected_end", "The expression ends too early: something is missing.",
+                "unexpected_end",
+                "The expression ends too early: something is missing.",
                 column=t.col,
-            )  # fmt: skip
+            )
         if t.kind == ")":
             return InputError(
                 "unmatched_paren",
@@ -241,7 +242,9 @@ class _Parser:
         if t.kind == "name":
             return self.name(t)
         if t.kind == "(":
+            outer, self.abs_depth = self.abs_depth, 0  # '|' inside brackets starts afresh
             inner = self.expression(0)
+            self.abs_depth = outer
             self.expect_close(t)
             return inner
         if t.kind == "|":
@@ -336,7 +339,8 @@ class _Parser:
                 allowed=allowed,
             )
         pieces = _split_name(name, self.variables)
-        if pieces:
+        known = {*self.variables, *FUNCTIONS, *CONSTANTS}
+        if pieces and any(p in known for p in pieces):  # not 'import' -> 'i*m*p*o*r*t'
             suggestion = _suggest(pieces)
             return InputError(
                 "unknown_name",
@@ -363,10 +367,12 @@ class _Parser:
                 name=t.text,
             )
         opener = self.advance()
+        outer, self.abs_depth = self.abs_depth, 0
         args = [self.expression(0)]
         while self.tok.kind == ",":
             self.advance()
             args.append(self.expression(0))
+        self.abs_depth = outer
         self.expect_close(opener)
         if len(args) not in spec.arity:
             expected = " or ".join(str(a) for a in spec.arity)
@@ -433,7 +439,8 @@ class _Parser:
         return self._checked(_Node(sp.Pow(base.expr, exponent.expr), approx), t)
 
     def _checked(self, node: _Node, t: Token) -> _Node:
-        if node.approx is not None and node.expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        # also symbolic nodes: x/0 and log(x, 1) build zoo*x and zoo*log(x)
+        if node.expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise InputError(
                 "undefined_constant",
                 f"The constant part ending near column {t.col + 1} is undefined "

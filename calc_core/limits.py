@@ -1,0 +1,243 @@
+"""The limits page's mathematics: the book's difference-quotient table and beyond.
+
+D2L 2.4.1 shows f(x) = 3x^2 - 4x and prints (f(1+h) - f(1)) / h for h = 0.1,
+0.01, ..., 0.00001: 2.30000, 2.03000, 2.00300, 2.00030, 2.00003, approaching
+f'(1) = 2. :func:`analyze` reproduces that table for any f, x0, first step,
+number of steps, shrink factor and scheme, measures every scheme's error from
+h = 1e-1 down to 1e-16 (where round-off wins and the forward quotient collapses
+to 0), and writes the book's code cell for the current inputs.
+
+Examples
+--------
+>>> r = analyze("3x^2 - 4x", 1.0, 0.1, 5, 10.0, "forward")
+>>> [f"{row.quotient:.5f}" for row in r.rows]
+['2.30000', '2.03000', '2.00300', '2.00030', '2.00003']
+>>> r.derivative.value_latex
+'2'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from calc_core.derivative import PointDerivative, derivative_at
+from calc_core.differences import SCHEMES, ErrorSweep, book_steps, error_sweep, quotient
+from calc_core.errors import InputError
+from calc_core.numeric import compile_expr
+from calc_core.parser import parse
+
+MAX_STEPS = 16
+TINY_H = 1e-16
+X0_LIMIT = 1e6
+
+
+@dataclass(frozen=True)
+class QuotientRow:
+    """One line of the book's table."""
+
+    h: float
+    quotient: float
+    error: float | None  # |quotient - f'(x0)| when f'(x0) exists
+
+
+@dataclass(frozen=True)
+class LimitsResult:
+    """Everything the limits page shows; the page does no mathematics of its own."""
+
+    f_text: str
+    f_latex: str
+    x0: float
+    scheme: str
+    rows: tuple[QuotientRow, ...]
+    derivative: PointDerivative
+    sweep: ErrorSweep | None  # None when f'(x0) does not exist (nothing to measure against)
+    book_code: str
+    book_output: tuple[str, ...]
+    tiny_h: float  # the step at which the forward quotient is shown collapsing
+    tiny_h_quotient: float  # forward quotient at tiny_h (0.0 where x0 + h == x0)
+    tiny_h_absorbed: bool  # x0 + tiny_h == x0 in float64
+
+
+def check_inputs(x0: float, h0: float, steps: int, shrink: float, scheme: str) -> None:
+    """Refuse numeric inputs outside what the page can show meaningfully."""
+    if not math.isfinite(x0) or abs(x0) > X0_LIMIT:
+        raise InputError(
+            "out_of_range",
+            f"x0 must be between {-X0_LIMIT:g} and {X0_LIMIT:g}.",
+            field="x0",
+            low=f"{-X0_LIMIT:g}",
+            high=f"{X0_LIMIT:g}",
+        )
+    if not (math.isfinite(h0) and 1e-300 < h0 <= 10):
+        raise InputError(
+            "out_of_range",
+            "The first h must be between 1e-300 and 10.",
+            field="h0",
+            low="1e-300",
+            high="10",
+        )
+    if not 1 <= steps <= MAX_STEPS:
+        raise InputError(
+            "out_of_range",
+            f"Steps must be between 1 and {MAX_STEPS}.",
+            field="steps",
+            low="1",
+            high=str(MAX_STEPS),
+        )
+    if not (math.isfinite(shrink) and 1 < shrink <= 1000):
+        raise InputError(
+            "out_of_range",
+            "The shrink factor must be above 1 and at most 1000.",
+            field="shrink",
+            low="1",
+            high="1000",
+        )
+    if scheme not in SCHEMES:
+        raise InputError(
+            "out_of_range",
+            f"Unknown scheme {scheme!r}.",
+            field="scheme",
+            low=SCHEMES[0],
+            high=SCHEMES[-1],
+        )
+
+
+def analyze(
+    f_text: str,
+    x0: float,
+    h0: float = 0.1,
+    steps: int = 5,
+    shrink: float = 10.0,
+    scheme: str = "forward",
+) -> LimitsResult:
+    """Parse ``f_text`` and compute the page's table, sweep and book code.
+
+    Raises
+    ------
+    InputError
+        For a malformed ``f_text`` (field ``"f"``) or an out-of-range number.
+    """
+    check_inputs(x0, h0, steps, shrink, scheme)
+    try:
+        expr = parse(f_text, ("x",))
+    except InputError as err:
+        raise err.with_field("f") from None
+    fn = compile_expr(expr, ("x",))
+    point = derivative_at(expr, x0)
+    hs = book_steps(h0, steps, shrink)
+    q = quotient(fn, x0, hs, scheme)
+    exact = point.value if point.exists else None
+    rows = tuple(
+        QuotientRow(float(h), float(v), None if exact is None else abs(float(v) - exact))
+        for h, v in zip(hs, q, strict=True)
+    )
+    sweep = error_sweep(fn, x0, exact) if exact is not None else None
+    code, output = book_cell(expr, x0, h0, steps, shrink, scheme, rows)
+    tiny = TINY_H * max(1.0, abs(x0))
+    return LimitsResult(
+        f_text=f_text,
+        f_latex=sp.latex(expr),
+        x0=float(x0),
+        scheme=scheme,
+        rows=rows,
+        derivative=point,
+        sweep=sweep,
+        book_code=code,
+        book_output=output,
+        tiny_h=tiny,
+        tiny_h_quotient=float(quotient(fn, x0, tiny, "forward")),
+        tiny_h_absorbed=float(x0) + tiny == float(x0),
+    )
+
+
+_SCHEME_CODE = {
+    "forward": "(f(x + h) - f(x)) / h",
+    "backward": "(f(x) - f(x - h)) / h",
+    "central": "(f(x + h) - f(x - h)) / (2 * h)",
+    "complex": "f(x + 1j * h).imag / h",
+    "richardson": "(4 * central(f, x, h / 2) - central(f, x, h)) / 3",
+}
+
+
+def python_source(expr: sp.Expr) -> tuple[str, bool]:
+    """``expr`` as Python source for the book's cell, and whether it needs numpy."""
+    plain = sp.pycode(expr, fully_qualified_modules=False)
+    if not any(c.isalpha() and c != "x" for c in plain.replace("x", "")):
+        return plain, False
+    printer = sp.printing.numpy.NumPyPrinter({"fully_qualified_modules": True})
+    return printer.doprint(expr).replace("numpy.", "np."), True
+
+
+def book_cell(expr, x0, h0, steps, shrink, scheme, rows) -> tuple[str, tuple[str, ...]]:
+    """The book's ``numerical_lim`` cell for these inputs, and the lines it prints."""
+    body, needs_numpy = python_source(expr)
+    lines = ["import numpy as np", ""] if needs_numpy or scheme == "complex" else []
+    lines += ["def f(x):", f"    return {body}", ""]
+    if scheme == "richardson":
+        lines += ["def central(f, x, h):", f"    return {_SCHEME_CODE['central']}", ""]
+    lines += [
+        "def numerical_lim(f, x, h):",
+        f"    return {_SCHEME_CODE[scheme]}",
+        "",
+        f"h = {h0!r}",
+        f"for i in range({steps}):",
+        f"    print(f'h={{h:.5f}}, numerical limit={{numerical_lim(f, {x0!r}, h):.5f}}')",
+        f"    h *= {1 / shrink!r}",
+    ]
+    output = tuple(f"h={r.h:.5f}, numerical limit={r.quotient:.5f}" for r in rows)
+    return "\n".join(lines), output
+
+
+@dataclass(frozen=True)
+class SecantView:
+    """f near x0 with the secant through (x0, f(x0)) and (x0+h, f(x0+h))."""
+
+    x: np.ndarray
+    y: np.ndarray  # NaN where f is undefined
+    h: float
+    secant_slope: float | None
+    tangent_slope: float | None
+    f0: float | None
+    y_range: tuple[float, float]
+
+
+def secant_view(f_text: str, x0: float, h: float, points: int = 401) -> SecantView:
+    """Sample f around x0 (wide enough to show x0 + h) for the secant-to-tangent chart."""
+    check_inputs(x0, h, 1, 10.0, "forward")
+    try:
+        expr = parse(f_text, ("x",))
+    except InputError as err:
+        raise err.with_field("f") from None
+    fn = compile_expr(expr, ("x",))
+    half = max(1.0, 1.5 * abs(h))
+    x = np.linspace(x0 - half, x0 + half, points)
+    y = fn(x)
+    y = np.where(np.isfinite(y), y, np.nan)
+    f0 = float(fn(np.array([x0]))[0])
+    f1 = float(fn(np.array([x0 + h]))[0])
+    ok0, ok1 = math.isfinite(f0), math.isfinite(f1)
+    secant = (f1 - f0) / h if ok0 and ok1 else None
+    point = derivative_at(expr, x0)
+    finite = y[np.isfinite(y)]
+    if finite.size:
+        lo, hi = np.percentile(finite, [2, 98])
+        pad = 0.1 * max(hi - lo, 1e-9)
+        y_range = (float(lo - pad), float(hi + pad))
+    else:
+        y_range = (-1.0, 1.0)
+    return SecantView(
+        x=x,
+        y=y,
+        h=float(h),
+        secant_slope=secant,
+        tangent_slope=point.value if point.exists else None,
+        f0=f0 if ok0 else None,
+        y_range=y_range,
+    )
+
+
+__all__ = ["SCHEMES", "LimitsResult", "QuotientRow", "SecantView", "analyze", "secant_view"]

@@ -1,0 +1,71 @@
+"""A guard worker process: ``python -m calc_core.worker`` (started by :mod:`calc_core.guard`).
+
+Protocol: the parent writes a hex auth key and a newline on stdin; the worker
+listens on a free loopback port, prints the port on stdout and accepts one
+authenticated connection. It then answers ``(fn, args, kwargs)`` jobs with
+``("ok", value)``, ``("err", InputError)``, ``("mem", None)`` or
+``("crash", traceback)`` until it receives ``None`` or the connection closes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import traceback
+from multiprocessing.connection import Listener
+
+#: Address-space cap for a worker on POSIX systems (bytes).
+MEMORY_LIMIT = 2 * 1024**3
+
+
+def limit_memory(limit: int = MEMORY_LIMIT) -> None:
+    try:
+        import resource  # POSIX only; on Windows the worker simply has no cap
+    except ImportError:
+        return
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def serve(conn) -> None:
+    from calc_core.errors import InputError
+
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        fn, args, kwargs = job
+        try:
+            reply = ("ok", fn(*args, **kwargs))
+        except InputError as err:
+            reply = ("err", err)
+        except MemoryError:
+            reply = ("mem", None)
+        except Exception:
+            reply = ("crash", traceback.format_exc(limit=8))
+        try:
+            conn.send(reply)
+        except Exception:  # an unpicklable result is a bug in calc_core, not user error
+            conn.send(("crash", traceback.format_exc(limit=8)))
+
+
+def main() -> None:
+    key = bytes.fromhex(sys.stdin.readline().strip())
+    limit_memory()
+    import numpy  # noqa: F401  - pay the imports before the first job
+    import sympy  # noqa: F401
+
+    import calc_core.derivative  # noqa: F401
+
+    with Listener(("127.0.0.1", 0), authkey=key) as listener:
+        print(listener.address[1], flush=True)
+        sys.stdout = sys.stderr  # nothing else may write to the pipe the parent stopped reading
+        with listener.accept() as conn:
+            serve(conn)
+
+
+if __name__ == "__main__":
+    main()

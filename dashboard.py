@@ -1,0 +1,38 @@
+"""Calculus Lab: the entry. Run with ``streamlit run dashboard.py``.
+
+It sets up the page, the sidebar language switch and the navigation; each topic is
+a thin page under ``pages/`` with a stable ``url_path``, so links survive renames.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from lab_ui.i18n import t
+from lab_ui.shell import init_language, language_switch, warn_bad_params
+
+HERE = Path(__file__).parent
+
+#: (url_path, file, title key, icon); later topics are added as their pages land.
+TOPICS = [
+    ("limits", "pages/limits.py", "nav.limits", ":material/trending_down:"),
+]
+
+
+def main() -> None:
+    st.set_page_config(page_title="Calculus Lab · 微积分实验室", page_icon="∂", layout="wide")
+    st.session_state["_via_entry"] = True
+    bad = init_language()
+    language_switch()
+    st.sidebar.caption(t("app.tagline"))
+    pages = [
+        st.Page(HERE / path, title=t(key), icon=icon, url_path=slug, default=index == 0)
+        for index, (slug, path, key, icon) in enumerate(TOPICS)
+    ]
+    navigation = st.navigation({t("nav.topics"): pages})
+    warn_bad_params(bad)
+    navigation.run()
+
+
+if __name__ == "__main__":
+    main()

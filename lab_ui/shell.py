@@ -1,0 +1,103 @@
+"""What every page shares: language, the header, the compute seam and error boxes."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from calc_core.errors import InputError
+from calc_core.guard import run_limited
+from lab_ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
+
+BOOK_URL = {
+    "en": "https://d2l.ai/chapter_preliminaries/calculus.html",
+    "zh": "https://zh.d2l.ai/chapter_preliminaries/calculus.html",
+}
+
+
+def _browser_language() -> str:
+    try:
+        locale = (st.context.locale or "").lower()
+    except Exception:  # older servers or test harnesses without a browser
+        locale = ""
+    return "zh" if locale.startswith("zh") else DEFAULT_LANGUAGE
+
+
+def init_language() -> list[str]:
+    """Set ``session_state.lang`` from the URL (``lang=en|zh``) or the browser, once."""
+    bad: list[str] = []
+    if "lang" not in st.session_state:
+        raw = st.query_params.get("lang")
+        if raw in LANGUAGES:
+            st.session_state.lang = raw
+        else:
+            if raw is not None:
+                bad.append("lang")
+            st.session_state.lang = st.session_state.get("_keep_lang", _browser_language())
+    return bad
+
+
+def language_switch() -> None:
+    """The sidebar language selector (rendered by the entry, or by a page run alone)."""
+    st.sidebar.radio(
+        "Language / 语言",
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key="lang",
+        horizontal=True,
+    )
+    st.session_state["_keep_lang"] = st.session_state.lang
+    if st.query_params.get("lang") != st.session_state.lang:
+        st.query_params["lang"] = st.session_state.lang
+
+
+def page_header(title_key: str, intro_key: str) -> None:
+    """Language set-up, the switch when the page runs alone, the title and intro."""
+    bad = init_language()
+    if not st.session_state.get("_via_entry"):
+        language_switch()
+    st.title(t(title_key))
+    lang = st.session_state.lang
+    st.caption(t(intro_key) + " " + t("shell.book_link", url=BOOK_URL[lang]))
+    warn_bad_params(bad)
+
+
+def warn_bad_params(names: list[str]) -> None:
+    for name in names:
+        st.warning(t("shell.bad_param", name=name), icon="⚠️")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A computation's value, or the input error that stopped it (both cacheable)."""
+
+    value: Any = None
+    error: InputError | None = None
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(_fn: Callable[..., Any], name: str, args: tuple) -> Outcome:
+    try:
+        return Outcome(value=run_limited(_fn, *args))
+    except InputError as err:
+        return Outcome(error=err)
+
+
+def compute(fn: Callable[..., Any], *args: Any) -> Outcome:
+    """Run a calc_core function on user input: cached, in a killable worker, time-limited."""
+    return _cached(fn, f"{fn.__module__}.{fn.__qualname__}", args)
+
+
+def show_error(err: InputError, source: dict[str, str] | None = None) -> None:
+    """An error box in the visitor's language; a caret under the column when we have the text."""
+    label = t(f"field.{err.field}") if err.field else None
+    message = error_message(err)
+    st.error(f"**{label}** — {message}" if label else message, icon="🚫")
+    text = (source or {}).get(err.field or "")
+    if text is not None and err.column is not None and len(text) <= 200:
+        pad = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text[: err.column])
+        st.code(f"{text}\n{' ' * pad}^", language=None)

@@ -1,0 +1,61 @@
+"""Tables and short texts built from calc_core records (formatting only, no mathematics)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from calc_core.derivative import PointDerivative
+from calc_core.differences import SCHEMES, THEORY, ErrorSweep
+from calc_core.limits import LimitsResult
+from lab_ui.i18n import t
+
+
+def sci(value: float | None, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:.{digits}e}"
+
+
+def quotient_table(result: LimitsResult) -> pd.DataFrame:
+    """The book's table (h and the quotient to 5 decimals), plus full digits and the error."""
+    return pd.DataFrame(
+        {
+            t("limits.col.h_book"): [f"{r.h:.5f}" for r in result.rows],
+            t("limits.col.h"): [f"{r.h:.1e}" for r in result.rows],
+            t("limits.col.quotient_book"): [f"{r.quotient:.5f}" for r in result.rows],
+            t("limits.col.quotient"): [repr(r.quotient) for r in result.rows],
+            t("limits.col.error"): [sci(r.error) for r in result.rows],
+        }
+    )
+
+
+def scheme_table(sweep: ErrorSweep) -> pd.DataFrame:
+    """Measured best step and error per scheme next to what float64 theory predicts."""
+    return pd.DataFrame(
+        {
+            t("limits.col.scheme"): [t(f"scheme.{s}") for s in SCHEMES],
+            t("limits.col.order"): [f"h^{THEORY[s].order}" for s in SCHEMES],
+            t("limits.col.best_h"): [sci(sweep.best_h.get(s), 1) for s in SCHEMES],
+            t("limits.col.best_error"): [sci(sweep.best_error.get(s), 1) for s in SCHEMES],
+            t("limits.col.theory_h"): [
+                t("limits.any_small_h") if s == "complex" else sci(THEORY[s].best_h, 1)
+                for s in SCHEMES
+            ],
+            t("limits.col.theory_error"): [sci(THEORY[s].best_error, 1) for s in SCHEMES],
+        }
+    )
+
+
+def explain_derivative(point: PointDerivative) -> str:
+    """Why there is (or is no) derivative at x0, in the visitor's language."""
+    x0 = f"{point.x0:g}"
+    return t(
+        f"derivative.{point.status}",
+        x0=x0,
+        left=sci(point.left, 4) if point.left is not None else "—",
+        right=sci(point.right, 4) if point.right is not None else "—",
+    )

@@ -1,0 +1,114 @@
+"""Shareable links: every input of a page lives in ``st.query_params``.
+
+A page declares its inputs as :class:`Param` records. :func:`restore` runs before
+the widgets: on a page's first run in a session it reads each value from the URL
+(a bad one falls back to the default and is reported, never a crash), later it
+keeps what the visitor chose, even across page switches. Widgets use the param's
+name as their ``key``. :func:`publish` runs after the widgets and writes the
+current values back into the URL, so a copied link restores the view.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+_KEEP = "_keep_"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One input: its URL/widget name, default, parser (raises ValueError) and formatter."""
+
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    fmt: Callable[[Any], str] = str
+
+
+def text(max_chars: int = 200) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if len(raw) > max_chars:
+            raise ValueError("too long")
+        return raw
+
+    return parse
+
+
+def number(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ValueError("out of range")
+        return value
+
+    return parse
+
+
+def integer(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if not low <= value <= high:
+            raise ValueError("out of range")
+        return value
+
+    return parse
+
+
+def choice(options: Sequence[str]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw not in options:
+            raise ValueError("not an option")
+        return raw
+
+    return parse
+
+
+def number_choice(options: Sequence[float]) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if value not in options:
+            raise ValueError("not an option")
+        return value
+
+    return parse
+
+
+def fmt_number(value: float) -> str:
+    """Shortest text that reads back as the same float (``1.0`` -> ``1``)."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def restore(params: Sequence[Param]) -> list[str]:
+    """Set each widget's state from the URL (first visit) or the session; return bad names."""
+    bad: list[str] = []
+    for p in params:
+        if p.name in st.session_state:
+            continue
+        if _KEEP + p.name in st.session_state:
+            st.session_state[p.name] = st.session_state[_KEEP + p.name]
+            continue
+        raw = st.query_params.get(p.name)
+        value = p.default
+        if raw is not None:
+            try:
+                value = p.parse(raw)
+            except (ValueError, TypeError, OverflowError):
+                bad.append(p.name)
+        st.session_state[p.name] = value
+    return bad
+
+
+def publish(params: Sequence[Param]) -> None:
+    """Write the current widget values into the URL (and keep them for page switches)."""
+    for p in params:
+        value = st.session_state.get(p.name, p.default)
+        st.session_state[_KEEP + p.name] = value
+        encoded = p.fmt(value)
+        if st.query_params.get(p.name) != encoded:
+            st.query_params[p.name] = encoded

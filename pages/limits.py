@@ -1,0 +1,87 @@
+"""Limits: the book's difference-quotient table, every scheme, and float64's truth."""
+
+import streamlit as st
+
+from calc_core import limits
+from calc_core.differences import SCHEMES
+from lab_ui import charts, tables
+from lab_ui import url_state as us
+from lab_ui.i18n import t
+from lab_ui.shell import compute, page_header, show_error, warn_bad_params
+
+SECANT_STEPS = [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.001]
+PARAMS = [
+    us.Param("f", "3x^2 - 4x", us.text()),
+    us.Param("x0", 1.0, us.number(-1e6, 1e6), us.fmt_number),
+    us.Param("h0", 0.1, us.number(1e-300, 10), us.fmt_number),
+    us.Param("steps", 5, us.integer(1, limits.MAX_STEPS)),
+    us.Param("shrink", 10.0, us.number(1.1, 1000), us.fmt_number),
+    us.Param("scheme", "forward", us.choice(SCHEMES)),
+    us.Param("secant_h", 0.5, us.number_choice(SECANT_STEPS), us.fmt_number),
+]
+
+page_header("limits.title", "limits.intro")
+warn_bad_params(us.restore(PARAMS))
+left, right = st.columns([3, 2])
+left.text_input(t("field.f"), key="f", max_chars=200, help=t("field.f_help"))
+right.selectbox(t("field.scheme"), SCHEMES, key="scheme", format_func=lambda s: t(f"scheme.{s}"))
+c1, c2, c3, c4 = st.columns(4)
+c1.number_input(t("field.x0"), key="x0", min_value=-1e6, max_value=1e6, step=0.5, format="%g")
+c2.number_input(t("field.h0"), key="h0", min_value=1e-300, max_value=10.0, step=None, format="%g")
+c3.number_input(t("field.steps"), key="steps", min_value=1, max_value=limits.MAX_STEPS, step=1)
+c4.number_input(t("field.shrink"), key="shrink", min_value=1.1, max_value=1000.0, format="%g")
+us.publish(PARAMS)
+s = st.session_state
+out = compute(
+    limits.analyze, s.f, float(s.x0), float(s.h0), int(s.steps), float(s.shrink), s.scheme
+)
+if out.error:
+    show_error(out.error, {"f": s.f})
+    st.stop()
+r = out.value
+point = r.derivative
+
+st.latex(rf"f(x) = {r.f_latex} \qquad f'(x) = {point.derivative_latex}")
+if point.exists:
+    approx = "" if point.value_latex == f"{point.value:g}" else rf" \approx {point.value:.10g}"
+    st.latex(rf"f'({r.x0:g}) = {point.value_latex}{approx}")
+else:
+    st.warning(tables.explain_derivative(point), icon="⚠️")
+
+st.subheader(t("limits.table_title"))
+st.caption(t(f"limits.scheme_note.{r.scheme}"))
+st.dataframe(tables.quotient_table(r), hide_index=True, width="stretch")
+
+st.subheader(t("limits.floating_title"))
+st.info(
+    t(
+        "limits.collapse",
+        h=f"{r.tiny_h:.0e}",
+        q=repr(r.tiny_h_quotient),
+        absorbed=t("limits.absorbed") if r.tiny_h_absorbed else "",
+    ),
+    icon="💡",
+)
+if r.sweep is not None:
+    labels = {sc: t(f"scheme.{sc}") for sc in SCHEMES}
+    axis = {k: t(f"limits.axis.{k}") for k in ("h", "error", "scheme", "best", "theory", "eps")}
+    st.altair_chart(charts.error_vs_h(r.sweep, labels, axis), width="stretch")
+    st.caption(t("limits.chart_caption"))
+    st.dataframe(tables.scheme_table(r.sweep), hide_index=True, width="stretch")
+
+st.subheader(t("limits.secant_title"))
+st.select_slider(t("field.secant_h"), options=SECANT_STEPS, key="secant_h")
+view = compute(limits.secant_view, s.f, float(s.x0), float(s.secant_h))
+if view.error:
+    show_error(view.error, {"f": s.f})
+else:
+    names = {k: t(f"limits.series.{k}") for k in ("f", "secant", "tangent")}
+    st.altair_chart(charts.secant_chart(view.value, names, float(s.x0)), width="stretch")
+    m1, m2 = st.columns(2)
+    m1.metric(t("limits.secant_slope"), tables.sci(view.value.secant_slope, 6))
+    m2.metric(t("limits.tangent_slope"), tables.sci(view.value.tangent_slope, 6))
+
+with st.expander(t("shell.book_code"), expanded=False):
+    st.code(r.book_code, language="python")
+    st.caption(t("shell.book_output"))
+    st.code("\n".join(r.book_output), language="text")
