@@ -223,14 +223,15 @@ class _Parser:
                 if bp <= rbp:
                     break
                 self.advance()
+                right_col = self.tok.col
                 # '^' is right-associative and binds its right side like a unary operand
                 right = self.expression(_UNARY_BP - 1 if t.text == "^" else bp)
-                left = self.infix(t, left, right)
+                left = self.infix(t, left, right, right_col)
             elif self._starts_operand(t):
                 if rbp >= _IMPLICIT_BP:
                     break
                 right = self.expression(_IMPLICIT_BP)
-                left = self.infix(Token("op", "*", t.col), left, right)
+                left = self.infix(Token("op", "*", t.col), left, right, t.col)
             else:
                 break
         self.depth -= 1
@@ -398,11 +399,11 @@ class _Parser:
         return self._checked(_Node(expr, approx), t)
 
     # -- operators
-    def infix(self, t: Token, left: _Node, right: _Node) -> _Node:
+    def infix(self, t: Token, left: _Node, right: _Node, right_col: int) -> _Node:
         op = t.text
         both = left.approx is not None and right.approx is not None
         if op == "^":
-            return self.power(t, left, right)
+            return self.power(t, left, right, right_col)
         if op == "+":
             approx = left.approx + right.approx if both else None
             return self._checked(_Node(left.expr + right.expr, approx), t)
@@ -420,14 +421,14 @@ class _Parser:
             approx = _approx_or_refuse(approx, t.col)
         return self._checked(_Node(left.expr / right.expr, approx), t)
 
-    def power(self, t: Token, base: _Node, exponent: _Node) -> _Node:
+    def power(self, t: Token, base: _Node, exponent: _Node, exponent_col: int) -> _Node:
         symbolic_base = exponent.approx is not None and base.approx is None
         if symbolic_base and abs(exponent.approx) > MAX_SYMBOLIC_EXPONENT:
             raise InputError(
                 "exponent_too_large",
-                f"The exponent at column {t.col + 2} is larger than "
+                f"The exponent at column {exponent_col + 1} is larger than "
                 f"{MAX_SYMBOLIC_EXPONENT} in size.",
-                column=t.col + 1,
+                column=exponent_col,  # where the exponent starts: 'x ** 201' -> 5
                 limit=MAX_SYMBOLIC_EXPONENT,
             )
         approx = None

@@ -1,4 +1,4 @@
-"""Translations: one plain catalog per language (``locales/en.toml``, ``locales/zh.toml``).
+"""Translations: one plain catalog per language, split by topic (``locales/<lang>/*.toml``).
 
 Every user-facing string is looked up by key with :func:`t`; messages use
 ``str.format`` fields (``{name}``). Error messages from :mod:`calc_core` are
@@ -24,9 +24,10 @@ LOCALES = Path(__file__).parent / "locales"
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """The flat ``{key: message}`` catalog of ``lang`` (nested TOML tables joined by dots)."""
-    with (LOCALES / f"{lang}.toml").open("rb") as fh:
-        data = tomllib.load(fh)
+    """The flat ``{key: message}`` catalog of ``lang`` (nested TOML tables joined by dots).
+
+    All ``locales/<lang>/*.toml`` files are merged; a key defined twice is an error.
+    """
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node: dict) -> None:
@@ -34,10 +35,14 @@ def catalog(lang: str) -> dict[str, str]:
             full = f"{prefix}{key}"
             if isinstance(value, dict):
                 walk(f"{full}.", value)
+            elif full in flat:
+                raise ValueError(f"{lang}: key {full!r} is defined twice")
             else:
                 flat[full] = str(value)
 
-    walk("", data)
+    for path in sorted((LOCALES / lang).glob("*.toml")):
+        with path.open("rb") as fh:
+            walk("", tomllib.load(fh))
     return flat
 
 

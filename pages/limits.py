@@ -4,8 +4,9 @@ import streamlit as st
 
 from calc_core import limits
 from calc_core.differences import SCHEMES
-from lab_ui import charts, tables
+from lab_ui import tables
 from lab_ui import url_state as us
+from lab_ui.charts import limits as charts
 from lab_ui.i18n import t
 from lab_ui.shell import compute, page_header, show_error, warn_bad_params
 

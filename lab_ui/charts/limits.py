@@ -1,9 +1,4 @@
-"""Altair chart builders. They take calc_core records and translated labels, never text to parse.
-
-Line styles follow the book's ``fmts=('-', 'm--', 'g-.', 'r:')``: solid, dashed,
-dash-dot, dotted. NaN in the data becomes a gap in the line (Vega-Lite breaks a
-line at null), which is how poles and undefined stretches stay honest.
-"""
+"""Charts of the limits page: error against h for every scheme, and secant to tangent."""
 
 from __future__ import annotations
 
@@ -13,8 +8,8 @@ import pandas as pd
 
 from calc_core.differences import EPS, SCHEMES, THEORY, ErrorSweep
 from calc_core.limits import SecantView
+from lab_ui.charts import DASHES
 
-DASHES = {"solid": [1, 0], "dashed": [6, 4], "dashdot": [6, 3, 1, 3], "dotted": [1, 3]}
 SCHEME_DASH = {
     "forward": DASHES["solid"],
     "backward": DASHES["dotted"],
