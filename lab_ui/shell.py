@@ -55,8 +55,28 @@ def language_switch() -> None:
         st.query_params["lang"] = st.session_state.lang
 
 
+def leave_legacy_navigation() -> None:
+    """Make a shared link to a page go through ``dashboard.py``, even on a fresh server.
+
+    Streamlit decides per server whether the app is a legacy "pages/ folder" app: it is
+    until some run calls ``st.navigation``. If the first visitor after a start opens a
+    link such as ``/limits?f=...``, Streamlit runs ``pages/limits.py`` directly, without
+    the entry (no navigation, no page config), and stays so for everyone until somebody
+    opens the root. A page that finds itself in that mode switches it off, exactly as
+    ``st.navigation`` does, and reruns through the entry (the URL is kept).
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the legacy mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_header(title_key: str, intro_key: str) -> None:
     """Language set-up, the switch when the page runs alone, the title and intro."""
+    leave_legacy_navigation()
     bad = init_language()
     if not st.session_state.get("_via_entry"):
         language_switch()

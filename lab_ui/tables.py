@@ -20,6 +20,15 @@ def sci(value: float | None, digits: int = 2) -> str:
     return f"{value:.{digits}e}"
 
 
+def num(value: float | None, digits: int = 6) -> str:
+    """A number for people: ``0.312048``, ``1.5e-08``, ``—`` for none."""
+    if value is None or math.isnan(value):
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:.{digits}g}"
+
+
 def quotient_table(result: LimitsResult) -> pd.DataFrame:
     """The book's table (h and the quotient to 5 decimals), plus full digits and the error."""
     return pd.DataFrame(

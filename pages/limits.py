@@ -25,7 +25,8 @@ page_header("limits.title", "limits.intro")
 warn_bad_params(us.restore(PARAMS))
 left, right = st.columns([3, 2])
 left.text_input(t("field.f"), key="f", max_chars=200, help=t("field.f_help"))
-right.selectbox(t("field.scheme"), SCHEMES, key="scheme", format_func=lambda s: t(f"scheme.{s}"))
+labels = {sc: t(f"scheme.{sc}") for sc in SCHEMES}  # a plain dict: no language lookup later
+right.selectbox(t("field.scheme"), SCHEMES, key="scheme", format_func=labels.__getitem__)
 c1, c2, c3, c4 = st.columns(4)
 c1.number_input(t("field.x0"), key="x0", min_value=-1e6, max_value=1e6, step=0.5, format="%g")
 c2.number_input(t("field.h0"), key="h0", min_value=1e-300, max_value=10.0, step=None, format="%g")
@@ -64,7 +65,6 @@ st.info(
     icon="💡",
 )
 if r.sweep is not None:
-    labels = {sc: t(f"scheme.{sc}") for sc in SCHEMES}
     axis = {k: t(f"limits.axis.{k}") for k in ("h", "error", "scheme", "best", "theory", "eps")}
     st.altair_chart(charts.error_vs_h(r.sweep, labels, axis), width="stretch")
     st.caption(t("limits.chart_caption"))
@@ -79,8 +79,8 @@ else:
     names = {k: t(f"limits.series.{k}") for k in ("f", "secant", "tangent")}
     st.altair_chart(charts.secant_chart(view.value, names, float(s.x0)), width="stretch")
     m1, m2 = st.columns(2)
-    m1.metric(t("limits.secant_slope"), tables.sci(view.value.secant_slope, 6))
-    m2.metric(t("limits.tangent_slope"), tables.sci(view.value.tangent_slope, 6))
+    m1.metric(t("limits.secant_slope"), tables.num(view.value.secant_slope))
+    m2.metric(t("limits.tangent_slope"), tables.num(view.value.tangent_slope))
 
 with st.expander(t("shell.book_code"), expanded=False):
     st.code(r.book_code, language="python")

@@ -40,7 +40,7 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
     dash = alt.StrokeDash(
         "scheme:N",
         sort=order,
-        legend=None,
+        title=axis["scheme"],
         scale=alt.Scale(domain=order, range=[SCHEME_DASH[s] for s in SCHEMES]),
     )
     x = alt.X(
@@ -147,7 +147,7 @@ def secant_chart(view: SecantView, names: dict[str, str], x0: float) -> alt.Char
         "strokeDash": alt.StrokeDash(
             "series:N",
             sort=order,
-            legend=None,
+            title=None,
             scale=alt.Scale(
                 domain=order, range=[DASHES["solid"], DASHES["dashed"], DASHES["dashdot"]]
             ),
