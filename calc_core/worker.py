@@ -10,12 +10,16 @@ authenticated connection. It then answers ``(fn, args, kwargs)`` jobs with
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
+import threading
 import traceback
 from multiprocessing.connection import Listener
 
 #: Address-space cap for a worker on POSIX systems (bytes).
 MEMORY_LIMIT = 2 * 1024**3
+#: Seconds to wait for the parent to connect after printing the port; then exit.
+ACCEPT_TIMEOUT = 60.0
 
 
 def limit_memory(limit: int = MEMORY_LIMIT) -> None:
@@ -54,6 +58,8 @@ def serve(conn) -> None:
 
 def main() -> None:
     key = bytes.fromhex(sys.stdin.readline().strip())
+    if not key:  # the parent exited before handing over a key
+        return
     limit_memory()
     import numpy  # noqa: F401  - pay the imports before the first job
     import sympy  # noqa: F401
@@ -63,7 +69,13 @@ def main() -> None:
     with Listener(("127.0.0.1", 0), authkey=key) as listener:
         print(listener.address[1], flush=True)
         sys.stdout = sys.stderr  # nothing else may write to the pipe the parent stopped reading
+        # A parent that exits between starting us and connecting (say, while its pool is
+        # still warming up in a daemon thread) must not leave us waiting in accept forever.
+        watchdog = threading.Timer(ACCEPT_TIMEOUT, os._exit, (0,))
+        watchdog.daemon = True
+        watchdog.start()
         with listener.accept() as conn:
+            watchdog.cancel()
             serve(conn)
 
 

@@ -1,0 +1,18 @@
+"""The pages the bench reruns under AppTest (section 3 of ``python -m bench``).
+
+Each entry is ``(name, page file relative to the repo root, widget key, values)``:
+the bench types each value into the widget once (filling the page's compute
+caches), then cycles through them again and times every rerun. Those warm reruns
+are what a student sees when flipping between inputs already tried. Give at least
+two different values (a rerun only happens when the value changes) and keep them
+ordinary: the point is the page's own overhead, not sympy's worst case.
+
+Topics append their one line here when their page lands.
+"""
+
+from __future__ import annotations
+
+#: (name, page file, widget key, alternative input values to cycle)
+PAGES: list[tuple[str, str, str, list[str]]] = [
+    ("limits", "pages/limits.py", "f", ["3x^2 - 4x", "sin(x)", "x^3 - 1/x", "exp(-x^2)"]),
+]
