@@ -6,6 +6,12 @@ the widgets: on a page's first run in a session it reads each value from the URL
 keeps what the visitor chose, even across page switches. Widgets use the param's
 name as their ``key``. :func:`publish` runs after the widgets and writes the
 current values back into the URL, so a copied link restores the view.
+
+Several pages use the same names (``f``, ``at``, ...), and Streamlit's session state
+is one namespace for the whole app. So what a page keeps is kept *per page* (by the
+page's script hash), and a value that another page's widget left under a shared
+name is not taken over: leaving the limits page with ``f = x^3`` neither shows
+``x^3`` on the gradients page nor loses it when the visitor comes back.
 """
 
 from __future__ import annotations
@@ -17,7 +23,19 @@ from typing import Any
 
 import streamlit as st
 
-_KEEP = "_keep_"
+_KEEP = "_keep_"  # _keep_<name>: the last value any page published (read by some pages)
+_PAGE_KEEP = "_keep_page_"  # _keep_page_<page>:<name>: what this page last published
+_OWNER = "_keep_owner_"  # _keep_owner_<name>: the page whose widget last held <name>
+
+
+def _page() -> str:
+    """An id of the running page (its script hash; "" outside a Streamlit run)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+    except ImportError:  # pragma: no cover - a Streamlit without this helper
+        return ""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.page_script_hash if ctx is not None else ""
 
 
 @dataclass(frozen=True)
@@ -87,10 +105,16 @@ def fmt_number(value: float) -> str:
 def restore(params: Sequence[Param]) -> list[str]:
     """Set each widget's state from the URL (first visit) or the session; return bad names."""
     bad: list[str] = []
+    page = _page()
     for p in params:
-        if p.name in st.session_state:
+        mine = st.session_state.get(_OWNER + p.name, page) == page
+        if p.name in st.session_state and mine:
             continue
-        if _KEEP + p.name in st.session_state:
+        kept = f"{_PAGE_KEEP}{page}:{p.name}"
+        if kept in st.session_state:
+            st.session_state[p.name] = st.session_state[kept]
+            continue
+        if mine and _KEEP + p.name in st.session_state:
             st.session_state[p.name] = st.session_state[_KEEP + p.name]
             continue
         raw = st.query_params.get(p.name)
@@ -106,9 +130,12 @@ def restore(params: Sequence[Param]) -> list[str]:
 
 def publish(params: Sequence[Param]) -> None:
     """Write the current widget values into the URL (and keep them for page switches)."""
+    page = _page()
     for p in params:
         value = st.session_state.get(p.name, p.default)
         st.session_state[_KEEP + p.name] = value
+        st.session_state[f"{_PAGE_KEEP}{page}:{p.name}"] = value
+        st.session_state[_OWNER + p.name] = page
         encoded = p.fmt(value)
         if st.query_params.get(p.name) != encoded:
             st.query_params[p.name] = encoded
