@@ -44,6 +44,8 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "versions": versions,
+        # other people's work on a shared machine: the figures below are relative to this
+        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -173,19 +175,28 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = machine()
     print(f"Calculus Lab bench{' (--quick)' if args.quick else ''} — {info['date']}")
-    print(f"{info['cpu']}, {info['cores']} cores, {info['platform']}, Python {info['python']}")
+    load = info["load_average_1min"]
+    print(
+        f"{info['cpu']}, {info['cores']} cores, {info['platform']}, Python {info['python']}"
+        + ("" if load is None else f", load average {load:.1f} at start")
+    )
     print(", ".join(f"{k} {v}" for k, v in info["versions"].items()))
     results = {"machine": info, "quick": args.quick}
     failures: list[str] = []
 
-    results["latency"] = measure.latency(reps["latency"])
-    failures += report_latency(results["latency"])
-    results["hostile"] = measure.hostile(reps["hostile"], reps["unbounded"])
-    failures += report_hostile(results["hostile"])
-    results["pages"] = measure.page_reruns(reps["rounds"], reps["cold"])
-    failures += report_pages(results["pages"])
-    results["accuracy"] = measure.accuracy()
-    failures += report_accuracy(results["accuracy"])
+    sections = [
+        ("latency", lambda: measure.latency(reps["latency"]), report_latency),
+        ("hostile", lambda: measure.hostile(reps["hostile"], reps["unbounded"]), report_hostile),
+        ("pages", lambda: measure.page_reruns(reps["rounds"], reps["cold"]), report_pages),
+        ("accuracy", measure.accuracy, report_accuracy),
+    ]
+    results["section_seconds"] = {}
+    for name, run, report in sections:
+        t0 = time.perf_counter()
+        results[name] = run()
+        failures += report(results[name])
+        results["section_seconds"][name] = seconds = time.perf_counter() - t0
+        print(f"  (section took {seconds:.0f} s)")
 
     results["seconds"] = time.perf_counter() - started
     results["failures"] = failures

@@ -200,6 +200,19 @@ def _cold_first_run(page: str) -> float:
     return report["seconds"]
 
 
+_WIDGET_KINDS = ("text_input", "text_area", "selectbox", "radio", "select_slider", "number_input")
+
+
+def _widget(at, key: str):
+    """The widget with this key, whatever its kind (pages may register any input)."""
+    for kind in _WIDGET_KINDS:
+        try:
+            return getattr(at, kind)(key=key)
+        except KeyError:
+            continue
+    raise KeyError(f"no widget with key {key!r} (looked for {', '.join(_WIDGET_KINDS)})")
+
+
 def _problems(at) -> list[str]:
     return [e.message for e in at.exception] + [e.value for e in at.error]
 
@@ -219,7 +232,7 @@ def page_reruns(rounds: int, cold_reps: int) -> dict:
         at = AppTest.from_file(str(ROOT / page), default_timeout=60)
         at.run()
         for value in values:
-            at.text_input(key=key).input(value).run()
+            _widget(at, key).set_value(value).run()
             if _problems(at):
                 problems[name] = [f"{value!r}: {p}" for p in _problems(at)]
         tests[name], times[name] = at, []
@@ -227,7 +240,7 @@ def page_reruns(rounds: int, cold_reps: int) -> dict:
     for k in range(steps):
         for name, _page, key, values in apps:
             at = tests[name]
-            widget = at.text_input(key=key).input(values[k % len(values)])
+            widget = _widget(at, key).set_value(values[k % len(values)])
             t0 = time.perf_counter()
             widget.run()
             times[name].append(time.perf_counter() - t0)

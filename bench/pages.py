@@ -1,6 +1,7 @@
 """The pages the bench reruns under AppTest (section 3 of ``python -m bench``).
 
-Each entry is ``(name, page file relative to the repo root, widget key, values)``:
+Each entry is ``(name, page file relative to the repo root, widget key, values)``
+(any input widget: text_input, text_area, selectbox, radio, select_slider, number_input):
 the bench types each value into the widget once (filling the page's compute
 caches), then cycles through them again and times every rerun. Those warm reruns
 are what a student sees when flipping between inputs already tried. Give at least
