@@ -34,6 +34,8 @@ from calc_core.numeric import compile_expr
 from calc_core.parser import symbol
 
 _NON_SMOOTH = (sp.Abs, sp.sign, sp.Heaviside, sp.Piecewise)
+MAX_EXACT_DIGITS = 8
+MAX_LATEX = 120
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,21 @@ class PointDerivative:
         return self.status == "ok"
 
 
-def exact_point(x0: float) -> sp.Rational:
-    """The exact rational a typed float stands for (0.1 -> 1/10, not 0.1000000000000000055...)."""
-    return sp.Rational(repr(float(x0)))
+def exact_point(x0: float) -> sp.Number:
+    """The exact number a typed float stands for: 0.1 -> 1/10 (not 0.1000000000000000055...).
+
+    Only short decimals (what people type) become rationals; a float with many digits
+    stays a float, so exact arithmetic never builds thousand-digit fractions.
+    """
+    text = repr(float(x0))
+    digits = sum(c.isdigit() for c in text.split("e")[0])
+    return sp.Rational(text) if digits <= MAX_EXACT_DIGITS else sp.Float(x0, 17)
+
+
+def short_latex(expr: sp.Expr, value: float) -> str:
+    """LaTeX of an exact value, or its decimal when the exact form is unreadably long."""
+    latex = sp.latex(expr)
+    return latex if len(latex) <= MAX_LATEX else f"{value:.12g}"
 
 
 def real_value(expr: sp.Expr) -> float | None:
@@ -132,17 +146,16 @@ def derivative_at(f: sp.Expr, x0: float, var: str = "x") -> PointDerivative:
             right=None,
             **base,
         )
-    f0_latex = sp.latex(sp.nsimplify(f0_expr) if f0_expr.is_Float else f0_expr)
+    f0_latex = short_latex(f0_expr, f0)
     d0_expr = d.subs(x, X0)
     d0 = real_value(d0_expr)
     if d0 is not None and not f.has(*_NON_SMOOTH):
-        exact = sp.simplify(d0_expr) if d0_expr.count_ops() < 40 else d0_expr
         return PointDerivative(
             "ok",
             f0=f0,
             f0_latex=f0_latex,
             value=d0,
-            value_latex=sp.latex(exact),
+            value_latex=short_latex(d0_expr, d0),
             left=d0,
             right=d0,
             **base,
@@ -151,7 +164,7 @@ def derivative_at(f: sp.Expr, x0: float, var: str = "x") -> PointDerivative:
     right = _one_sided(f, x, X0, f0_expr, "+")
     status, value, value_latex = _verdict(left, right)
     if status == "ok" and d0 is not None:
-        value_latex = sp.latex(d0_expr)
+        value_latex = short_latex(d0_expr, d0)
     return PointDerivative(
         status,
         f0=f0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from calc_core.errors import InputError
-from calc_core.guard import run_limited
+from calc_core.guard import default_pool, run_limited
 from lab_ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
 
 BOOK_URL = {
@@ -74,9 +75,17 @@ def leave_legacy_navigation() -> None:
         st.rerun()
 
 
+@st.cache_resource(show_spinner=False)
+def _warm_pool() -> bool:
+    """Start the worker processes in the background once per server, before they are needed."""
+    threading.Thread(target=default_pool().warm, daemon=True, name="calc-core-warm").start()
+    return True
+
+
 def page_header(title_key: str, intro_key: str) -> None:
     """Language set-up, the switch when the page runs alone, the title and intro."""
     leave_legacy_navigation()
+    _warm_pool()
     bad = init_language()
     if not st.session_state.get("_via_entry"):
         language_switch()

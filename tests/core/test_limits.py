@@ -1,0 +1,76 @@
+"""calc_core.limits.analyze: the record behind the limits page."""
+
+import itertools
+
+import pytest
+
+from calc_core.errors import InputError
+from calc_core.limits import analyze, secant_view
+
+
+class TestBookDefaults:
+    def test_table_matches_the_book_to_five_decimals(self):
+        r = analyze("3x^2 - 4x", 1.0, 0.1, 5, 10.0, "forward")
+        assert [f"{row.h:.5f}" for row in r.rows] == [
+            "0.10000", "0.01000", "0.00100", "0.00010", "0.00001"
+        ]  # fmt: skip
+        assert [f"{row.quotient:.5f}" for row in r.rows] == [
+            "2.30000", "2.03000", "2.00300", "2.00030", "2.00003"
+        ]  # fmt: skip
+
+    def test_errors_shrink_tenfold_per_step(self):
+        r = analyze("3x^2 - 4x", 1.0)
+        errors = [row.error for row in r.rows]
+        assert all(a / b == pytest.approx(10, rel=1e-3) for a, b in itertools.pairwise(errors))
+
+    def test_book_code_prints_the_books_lines(self):
+        r = analyze("3x^2 - 4x", 1.0)
+        assert "def numerical_lim(f, x, h):" in r.book_code
+        assert "return 3*x**2 - 4*x" in r.book_code
+        assert r.book_output[0] == "h=0.10000, numerical limit=2.30000"
+        assert r.book_output[-1] == "h=0.00001, numerical limit=2.00003"
+
+    def test_book_code_runs_and_prints_what_we_show(self, capsys):
+        r = analyze("sin(x)*x", 0.5, 0.1, 4, 10.0, "central")
+        exec(r.book_code, {})  # our own generated code, not user text
+        assert tuple(capsys.readouterr().out.splitlines()) == r.book_output
+
+    def test_collapse_at_tiny_h_is_reported(self):
+        r = analyze("3x^2 - 4x", 1.0)
+        assert r.tiny_h_absorbed and r.tiny_h_quotient == 0.0
+
+
+class TestNoDerivative:
+    def test_kink_has_no_sweep_and_no_errors(self):
+        r = analyze("|x|", 0.0)
+        assert r.derivative.status == "not_differentiable"
+        assert r.sweep is None and all(row.error is None for row in r.rows)
+
+
+class TestBadInput:
+    def test_malformed_f_is_tagged_with_its_field(self):
+        with pytest.raises(InputError) as info:
+            analyze("3x^^2", 1.0)
+        assert info.value.field == "f" and info.value.column == 3
+
+    @pytest.mark.parametrize(
+        "kwargs, field",
+        [({"x0": float("nan")}, "x0"), ({"x0": 1e9}, "x0"), ({"h0": 0.0}, "h0"),
+         ({"steps": 0}, "steps"), ({"steps": 99}, "steps"), ({"shrink": 1.0}, "shrink"),
+         ({"scheme": "evil"}, "scheme")],
+    )  # fmt: skip
+    def test_out_of_range_numbers_are_refused(self, kwargs, field):
+        args = {"f_text": "x^2", "x0": 1.0} | kwargs
+        with pytest.raises(InputError) as info:
+            analyze(**args)
+        assert info.value.code == "out_of_range" and info.value.field == field
+
+
+class TestSecant:
+    def test_secant_slope_of_the_book_example(self):
+        v = secant_view("3x^2 - 4x", 1.0, 0.5)
+        assert v.secant_slope == pytest.approx(3.5) and v.tangent_slope == 2.0
+
+    def test_pole_leaves_gaps_not_infinities(self):
+        v = secant_view("1/x", 0.5, 1.0)
+        assert not any(abs(y) == float("inf") for y in v.y)
