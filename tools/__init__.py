@@ -1,0 +1,1 @@
+"""Developer tools: browser helpers, a protocol-level Streamlit client, screenshots."""

@@ -1,0 +1,162 @@
+"""Driving Debian's Chromium with Playwright against a running Calculus Lab.
+
+This machine cannot download Playwright's own browsers, so we launch the system
+Chromium (``apt-get install chromium``) with flags that keep it quiet and
+sandbox-free in containers. :class:`AppPage` wraps a Playwright page with the
+waits a Streamlit app needs: it watches the app's WebSocket and waits for the
+server's ``script_finished`` message after an action, instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 30_000
+
+MAIN = '[data-testid="stMain"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+CHART_MARKS = '[data-testid="stVegaLiteChart"] svg.marks'
+EXCEPTION = '[data-testid="stException"]'
+ERROR_BOX = '[data-testid="stAlertContentError"]'
+NAV_LINK = '[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]'
+IDLE_APP = (
+    '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+    '[data-test-script-state="notRunning"]'
+)
+
+
+def find_chromium() -> str | None:
+    """``$CALCLAB_CHROMIUM``, Debian's ``/usr/bin/chromium``, or one on the PATH."""
+    for candidate in (
+        os.environ.get("CALCLAB_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def launch(playwright, executable: str | None = None):
+    """Launch the system Chromium headless."""
+    return playwright.chromium.launch(
+        executable_path=executable or find_chromium(), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+    )
+
+
+def _is_run_end(payload: str | bytes) -> bool:
+    """True for the server's ``script_finished`` message (not a stop-for-rerun)."""
+    if not isinstance(payload, bytes):
+        return False
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(payload)
+    except Exception:  # not a ForwardMsg (it always is; stay robust anyway)
+        return False
+    return (
+        msg.WhichOneof("type") == "script_finished"
+        and msg.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+    )
+
+
+class AppPage:
+    """A Playwright page on the app, with run-aware waits."""
+
+    def __init__(self, page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.socket = None
+        page.on("websocket", self._on_socket)
+        page.set_default_timeout(TIMEOUT_MS)
+
+    def _on_socket(self, socket) -> None:
+        if socket.url.endswith("/_stcore/stream"):
+            self.socket = socket
+
+    # -- navigation and waiting
+    def open(self, path: str = "") -> AppPage:
+        """Load ``base_url/path`` and wait until the first run has finished."""
+        self.page.goto(f"{self.base_url}/{path.lstrip('/')}")
+        self.wait_idle()
+        return self
+
+    def wait_idle(self) -> None:
+        """Connected, no script running, no stale (greyed-out) elements left."""
+        self.page.wait_for_selector(IDLE_APP, state="attached")
+        self.page.locator('[data-stale="true"]').first.wait_for(state="detached")
+
+    @contextlib.contextmanager
+    def expect_run(self) -> Iterator[None]:
+        """Wrap an action that triggers a rerun; return once the server finished it."""
+        assert self.socket is not None, "no app WebSocket yet: open() the page first"
+        with self.socket.expect_event("framereceived", predicate=_is_run_end):
+            yield
+        self.wait_idle()
+
+    # -- what a person sees and does
+    @property
+    def main(self):
+        return self.page.locator(MAIN)
+
+    def title(self) -> str:
+        return self.main.locator("h1").first.inner_text().strip()
+
+    def widget(self, key: str):
+        """The element of the widget with this key (Streamlit adds ``st-key-<key>``)."""
+        return self.page.locator(f".st-key-{key}")
+
+    def type_into(self, key: str, text: str) -> None:
+        """Replace a text input's content and submit it with Enter, as a person would."""
+        box = self.widget(key).locator("input, textarea").first
+        with self.expect_run():
+            box.fill(text)
+            box.press("Enter")
+
+    def choose_language(self, label: str) -> None:
+        option = self.page.locator(SIDEBAR).locator('[data-testid="stRadioOption"]', has_text=label)
+        with self.expect_run():
+            option.click()
+
+    def nav_links(self) -> dict[str, object]:
+        """Sidebar navigation links by URL path (``"limits"``, ...)."""
+        links = {}
+        for link in self.page.locator(NAV_LINK).all():
+            path = urlsplit(link.get_attribute("href") or "").path.strip("/")
+            links[path] = link
+        return links
+
+    def query(self) -> dict[str, str]:
+        """The current URL's query parameters (one value each)."""
+        return {k: v[-1] for k, v in parse_qs(urlsplit(self.page.url).query).items()}
+
+    def path(self) -> str:
+        return urlsplit(self.page.url).path.strip("/")
+
+    def exceptions(self) -> list[str]:
+        return [e.inner_text() for e in self.page.locator(EXCEPTION).all()]
+
+    def wait_for_charts(self, count: int = 1) -> None:
+        """Wait until at least ``count`` Vega-Lite charts have drawn their SVG marks."""
+        self.page.locator(CHART_MARKS).nth(count - 1).wait_for(state="attached")
+
+
+def has_cjk(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
