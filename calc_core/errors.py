@@ -97,4 +97,6 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "out_of_range": ("low", "high"),
     "not_positive": (),
     "not_integer": ("text",),
+    # answers typed on the exercises page (calc_core.answers)
+    "too_many_components": ("limit", "got"),
 }
