@@ -16,6 +16,7 @@ HERE = Path(__file__).parent
 #: (url_path, file, title key, icon); later topics are added as their pages land.
 TOPICS = [
     ("limits", "pages/limits.py", "nav.limits", ":material/trending_down:"),
+    ("gradients", "pages/gradients.py", "nav.gradients", ":material/explore:"),
 ]
 
 

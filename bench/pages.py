@@ -16,4 +16,5 @@ from __future__ import annotations
 #: (name, page file, widget key, alternative input values to cycle)
 PAGES: list[tuple[str, str, str, list[str]]] = [
     ("limits", "pages/limits.py", "f", ["3x^2 - 4x", "sin(x)", "x^3 - 1/x", "exp(-x^2)"]),
+    ("gradients", "pages/gradients.py", "f", ["3x1^2 + 5e^{x2}", "norm(x)", "x1^2 - x2^2"]),
 ]

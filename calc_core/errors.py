@@ -97,6 +97,13 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "out_of_range": ("low", "high"),
     "not_positive": (),
     "not_integer": ("text",),
+    # vectors and norms (parse(..., vectors=...)) and points of R^n (the gradients page)
+    "vector_not_scalar": ("name", "coordinates"),
+    "norm_needs_vector": ("vectors",),
+    "norm_order": ("limit",),
+    "inf_only_in_norm": (),
+    "wrong_point_size": ("expected", "got"),
+    "dimension_too_small": ("name", "n", "needed"),
     # answers typed on the exercises page (calc_core.answers)
     "too_many_components": ("limit", "got"),
 }

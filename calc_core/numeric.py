@@ -18,6 +18,9 @@ Examples
 [0.0, -1.0, 4.0]
 >>> compile_expr(parse("7"), ("x",))(np.zeros(3)).tolist()
 [7.0, 7.0, 7.0]
+>>> import sympy as sp
+>>> compile_expr(sp.Max(sp.Abs(symbol("x")), 1), ("x",))(np.array([-3.0, 0.5])).tolist()
+[3.0, 1.0]
 """
 
 from __future__ import annotations
@@ -108,6 +111,18 @@ def _build(expr: sp.Basic, index: dict[sp.Symbol, int]) -> ArrayFn:
     if expr.is_Pow:
         b, e = _build(expr.base, index), _build(expr.exp, index)
         return lambda args: _pow(b(args), e(args))
+    if isinstance(expr, (sp.Max, sp.Min)):  # n-ary; compares real parts for complex input
+        parts = [_build(a, index) for a in expr.args]
+        pick = np.greater_equal if isinstance(expr, sp.Max) else np.less_equal
+
+        def extremum(args):
+            out = parts[0](args)
+            for p in parts[1:]:
+                value = p(args)
+                out = np.where(pick(np.real(out), np.real(value)), out, value)
+            return out
+
+        return extremum
     fn = _UNARY.get(type(expr))
     if fn is not None and len(expr.args) >= 1:
         inner = _build(expr.args[0], index)

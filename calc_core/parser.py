@@ -19,6 +19,15 @@ Grammar (what students type)::
 so ``-x^2 = -(x^2)``, ``2^3^2 = 2^9``, ``3x = 3*x``, ``(x+1)(x-1)`` multiplies,
 and ``x1`` is one variable. ``e`` is Euler's number, ``log`` is the natural log.
 
+Vectors and norms (only when ``parse`` is given ``vectors``, e.g. ``{"x": ("x1", "x2")}``)::
+
+    atom    := ... | 'norm' '(' vector [',' order] ')'
+    order   := 'inf' | <constant rational p, 1 <= p <= MAX_NORM_ORDER>
+
+``norm(x)`` is the Euclidean norm, ``norm(x, 1)``, ``norm(x, inf)`` and ``norm(x, p)``
+expand over the coordinates (see :func:`calc_core.norms.norm_expr`); the vector's own
+name may appear nowhere else, and ``inf`` nowhere but as a norm's order.
+
 Examples
 --------
 >>> parse("3x^2 - 4x")
@@ -31,18 +40,21 @@ x1**2 + 5*exp(x2)
 Traceback (most recent call last):
 ...
 calc_core.errors.InputError: Unknown name 'xy' at column 1. Did you mean x*y?
+>>> parse("norm(x, 1) + norm(x)^2", ("x1", "x2"), vectors={"x": ("x1", "x2")})
+x1**2 + x2**2 + Abs(x1) + Abs(x2)
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import sympy as sp
 
 from calc_core.errors import InputError
+from calc_core.norms import norm_expr
 from calc_core.tokens import Token, tokenize
 
 MAX_LENGTH = 200
@@ -54,6 +66,11 @@ MAX_CONSTANT_LOG10 = 50.0
 MAX_SYMBOLIC_EXPONENT = 200
 #: Largest |argument| for exp/sinh/cosh of a constant.
 MAX_EXP_ARGUMENT = 110.0
+#: Largest order p (and largest denominator of p) in ``norm(x, p)``.
+MAX_NORM_ORDER = 100
+#: The name of the order of the maximum norm, ``norm(x, inf)``.
+INF_NAME = "inf"
+NORM_NAME = "norm"
 
 
 @lru_cache(maxsize=256)
@@ -152,11 +169,18 @@ _UNARY_BP = 25
 
 
 class _Parser:
-    def __init__(self, text: str, variables: Sequence[str], max_depth: int):
+    def __init__(
+        self,
+        text: str,
+        variables: Sequence[str],
+        max_depth: int,
+        vectors: Mapping[str, Sequence[str]] | None = None,
+    ):
         self.text = text
         self.tokens = tokenize(text)
         self.pos = 0
         self.variables = tuple(variables)
+        self.vectors = {k: tuple(v) for k, v in (vectors or {}).items()}
         self.max_depth = max_depth
         self.depth = 0
         self.abs_depth = 0
@@ -165,6 +189,10 @@ class _Parser:
     @property
     def tok(self) -> Token:
         return self.tokens[self.pos]
+
+    def peek(self) -> Token:
+        """The token after the current one (the end token at the end)."""
+        return self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
 
     def advance(self) -> Token:
         t = self.tokens[self.pos]
@@ -319,7 +347,83 @@ class _Parser:
             return _Node(expr, approx)
         if name in self.variables:
             return _Node(symbol(name), None)
+        if self.vectors:
+            if name == NORM_NAME:
+                return self.norm_call(t)
+            if name in self.vectors:
+                coords = ", ".join(self.vectors[name])
+                raise InputError(
+                    "vector_not_scalar",
+                    f"'{name}' at column {t.col + 1} is a vector here: write its coordinates "
+                    f"({coords}) or use it inside norm({name}).",
+                    column=t.col,
+                    name=name,
+                    coordinates=coords,
+                )
+            if name == INF_NAME:
+                raise InputError(
+                    "inf_only_in_norm",
+                    f"'inf' at column {t.col + 1} may only be the order of a norm, "
+                    "as in norm(x, inf).",
+                    column=t.col,
+                )
         raise self._unknown(t)
+
+    def norm_call(self, t: Token) -> _Node:
+        """``norm(v)``, ``norm(v, p)`` or ``norm(v, inf)`` for a declared vector ``v``."""
+        if self.tok.kind != "(":
+            raise InputError(
+                "function_needs_parens",
+                f"Write norm(...) with brackets around its argument (column {t.col + 1}).",
+                column=t.col,
+                name=NORM_NAME,
+            )
+        opener = self.advance()
+        arg = self.tok
+        after = self.peek()
+        if not (
+            arg.kind == "name" and arg.text in self.vectors and after.kind in (",", ")", "end")
+        ):
+            names = ", ".join(self.vectors)
+            raise InputError(
+                "norm_needs_vector",
+                f"norm() at column {t.col + 1} takes the vector {names} as its argument, "
+                "as in norm(x) or norm(x, 1).",
+                column=arg.col,
+                vectors=names,
+            )
+        self.advance()
+        order: sp.Expr = sp.Integer(2)
+        if self.tok.kind == ",":
+            self.advance()
+            order = self.norm_order()
+        self.expect_close(opener)
+        coords = [symbol(c) for c in self.vectors[arg.text]]
+        return self._checked(_Node(norm_expr(coords, order), None), t)
+
+    def norm_order(self) -> sp.Expr:
+        start = self.tok
+        if start.kind == "name" and start.text == INF_NAME and self.peek().kind == ")":
+            self.advance()
+            return sp.oo
+        outer, self.abs_depth = self.abs_depth, 0
+        node = self.expression(0)
+        self.abs_depth = outer
+        p = node.expr
+        if not (
+            node.approx is not None
+            and isinstance(p, sp.Rational)
+            and 1 <= p <= MAX_NORM_ORDER
+            and p.q <= MAX_NORM_ORDER
+        ):
+            raise InputError(
+                "norm_order",
+                f"The order of the norm at column {start.col + 1} must be inf or a rational "
+                f"number p with 1 <= p <= {MAX_NORM_ORDER}, such as 1, 3/2, 2 or 3.",
+                column=start.col,
+                limit=MAX_NORM_ORDER,
+            )
+        return p
 
     def _unknown(self, t: Token) -> InputError:
         name = t.text
@@ -484,6 +588,7 @@ def parse(
     *,
     max_length: int = MAX_LENGTH,
     max_depth: int = MAX_DEPTH,
+    vectors: Mapping[str, Sequence[str]] | None = None,
 ) -> sp.Expr:
     """Parse ``text`` into a sympy expression in the given real ``variables``.
 
@@ -495,6 +600,10 @@ def parse(
         The names allowed as variables (``("x",)``, ``("x1", "x2")``, ...).
     max_length, max_depth : int
         Structural bounds; longer or deeper input is refused before any work.
+    vectors : mapping of str to sequence of str, optional
+        Vector names and their coordinates, e.g. ``{"x": ("x1", "x2", "x3")}``. When
+        given, ``norm(x)``, ``norm(x, p)`` and ``norm(x, inf)`` are understood and
+        expanded over the coordinates; without it the grammar is unchanged.
 
     Returns
     -------
@@ -526,5 +635,5 @@ def parse(
         )
     if not text.strip():
         raise InputError("empty", "Type an expression first.", column=0)
-    node = _Parser(text, variables, max_depth).parse()
+    node = _Parser(text, variables, max_depth, vectors).parse()
     return node.expr

@@ -1,0 +1,698 @@
+"""The gradients page's mathematics: partial derivatives, the gradient, and its kinks.
+
+D2L 2.4.3 defines the gradient of f: R^n -> R as the vector of its partial
+derivatives, and its exercises ask for the gradient of f(x) = 3x1^2 + 5e^{x2} and of
+||x||_2 (what happens at x = 0?). :func:`analyze` takes f as typed (over x1..xn, with
+norms written ``norm(x)``, ``norm(x, 1)``, ``norm(x, inf)``, ``norm(x, p)``), a point
+and n, and returns every partial derivative, the gradient simplified within a time
+budget (a cheaper form when ``simplify`` would take too long), its exact value at the
+point, a central-difference check beside it, and an honest verdict when there is no
+gradient: f undefined there, a kink (one-sided slopes differ), or a point near a kink
+where the numbers must be read with care. For norms it adds the closed form and,
+at a kink, the subdifferential (see :mod:`calc_core.norms`).
+
+:func:`field_view` samples f and its gradient on a grid around the point (a slice
+through the point when n > 2; f and f' when n = 1) for the page's charts.
+
+Examples
+--------
+>>> r = analyze("3x1^2 + 5e^{x2}", "1, 0", 2)
+>>> print(r.gradient_latex)
+\\left[\\begin{matrix}6 x_{1}\\\\5 e^{x_{2}}\\end{matrix}\\right]
+>>> [p.value for p in r.partials], r.status
+([6.0, 5.0], 'ok')
+>>> analyze("norm(x)", "0, 0", 2).status
+'not_differentiable'
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from calc_core.budget import within
+from calc_core.contours import level_segments, quantile_levels
+from calc_core.derivative import real_value
+from calc_core.differences import EPS
+from calc_core.errors import InputError
+from calc_core.norms import NormCase, norm_case
+from calc_core.numeric import compile_expr
+from calc_core.parser import parse, symbol
+from calc_core.tokens import tokenize
+
+MAX_N = 6
+#: Largest |coordinate| of the point.
+COORD_LIMIT = 1e6
+#: Seconds the whole gradient may spend in ``simplify`` (the worker's limit is 3 s).
+SIMPLIFY_BUDGET = 1.0
+#: Components with more operations than this skip ``simplify`` (measured: > 1 s).
+SIMPLIFY_MAX_OPS = 300
+#: Seconds for the cheap fallback (``factor_terms``) of a component.
+FALLBACK_BUDGET = 0.15
+#: Step of the central-difference check, relative to max(1, |x_i|): eps^(1/3).
+CENTRAL_STEP = EPS ** (1 / 3)
+#: Step of the one-sided slopes that decide a kink, relative to max(1, |x_i|).
+ONE_SIDED_STEP = 1e-7
+#: Radius (relative to max(1, |x|)) within which a jump of the gradient means "near a kink".
+NEAR_RADIUS = 1e-3
+#: Exact values whose LaTeX is longer than this are shown as decimals only.
+MAX_EXACT_LATEX = 80
+VECTOR = "x"
+
+_NON_SMOOTH = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min)
+
+#: Ready-made inputs (id, f, point, n): the book's two exercises first.
+EXAMPLES: tuple[tuple[str, str, str, int], ...] = (
+    ("exercise", "3x1^2 + 5e^{x2}", "1, 0", 2),
+    ("norm_origin", "norm(x)", "0, 0", 2),
+    ("norm_away", "norm(x)", "3, 4", 2),
+    ("l1", "norm(x, 1)", "1, 0", 2),
+    ("linf", "norm(x, inf)", "1, 1", 2),
+    ("lp", "norm(x, 3)", "1, 2", 2),
+    ("squared", "norm(x)^2", "1, 2", 2),
+    ("near_kink", "norm(x, 1)", "0.000001, 1", 2),
+    ("saddle", "x1^2 - x2^2", "1, 0.5", 2),
+    ("three", "x1 x2 + sin(x3) e^{x1}", "1, 2, 0.5", 3),
+    ("one", "x1^3 - 1/x1", "1", 1),
+)
+
+
+def variables(n: int) -> tuple[str, ...]:
+    """The coordinate names ``x1 .. xn``."""
+    return tuple(f"x{i}" for i in range(1, n + 1))
+
+
+def check_n(n: int) -> int:
+    if not (isinstance(n, int | np.integer) and 1 <= n <= MAX_N):
+        raise InputError(
+            "out_of_range",
+            f"n must be a whole number between 1 and {MAX_N}.",
+            field="n",
+            low="1",
+            high=str(MAX_N),
+        )
+    return int(n)
+
+
+def parse_function(f_text: str, n: int) -> sp.Expr:
+    """f over ``x1..xn`` with the vector ``x`` usable in norms; errors tagged ``f``."""
+    names = variables(check_n(n))
+    try:
+        return parse(f_text, names, vectors={VECTOR: names})
+    except InputError as err:
+        match = re.fullmatch(r"x([1-9][0-9]?)", str(err.params.get("name", "")))
+        if err.code == "variable_not_allowed" and match and n < int(match[1]) <= MAX_N:
+            raise InputError(
+                "dimension_too_small",
+                f"f uses {match[0]}, but n = {n}: choose n of at least {match[1]}.",
+                column=err.column,
+                field="f",
+                name=match[0],
+                n=n,
+                needed=int(match[1]),
+            ) from None
+        raise err.with_field("f") from None
+
+
+def _not_a_number(text: str, column: int) -> InputError:
+    return InputError(
+        "not_a_number", f"'{text}' is not a number.", column=column, field="at", text=text
+    )
+
+
+def parse_point(at_text: str, n: int) -> tuple[tuple[sp.Expr, ...], tuple[float, ...]]:
+    """The point typed as ``"1, 0"`` (brackets optional, constants such as ``pi/4`` allowed).
+
+    Returns the exact coordinates (sympy numbers) and their floats.
+
+    >>> parse_point("(1, pi/2)", 2)[1]
+    (1.0, 1.5707963267948966)
+    """
+    n = check_n(n)
+    text = at_text if isinstance(at_text, str) else ""
+    if len(text) > 200:
+        raise InputError(
+            "too_long",
+            f"The point has {len(text)} characters; at most 200 are allowed.",
+            field="at",
+            limit=200,
+            length=len(text),
+        )
+    body, offset = text, 0
+    stripped = text.strip()
+    if stripped[:1] in "([" and stripped[-1:] in ")]" and len(stripped) >= 2:
+        offset = text.index(stripped) + 1
+        body = stripped[1:-1]
+    parts: list[tuple[str, int]] = []
+    start = 0
+    for k, ch in enumerate(body + ","):
+        if ch in ",，、":
+            parts.append((body[start:k], offset + start))
+            start = k + 1
+    if len(parts) == 1 and not parts[0][0].strip():
+        parts = []
+    exact, floats = [], []
+    for part, col in parts:
+        shown = part.strip()
+        col += len(part) - len(part.lstrip())
+        if not shown:
+            raise _not_a_number(shown, col)
+        try:
+            kinds = [tok.kind for tok in tokenize(shown)]
+            if any(a == b == "num" for a, b in itertools.pairwise(kinds)):
+                raise _not_a_number(shown, col)  # "1 0": two numbers, a comma is missing
+            value = parse(shown, ())
+        except InputError:
+            raise _not_a_number(shown, col) from None
+        approx = real_value(value)
+        if approx is None:
+            raise _not_a_number(shown, col)
+        if abs(approx) > COORD_LIMIT:
+            raise InputError(
+                "out_of_range",
+                f"Coordinates must be between {-COORD_LIMIT:g} and {COORD_LIMIT:g}.",
+                column=col,
+                field="at",
+                low=f"{-COORD_LIMIT:g}",
+                high=f"{COORD_LIMIT:g}",
+            )
+        exact.append(value)
+        floats.append(approx)
+    if len(exact) != n:
+        raise InputError(
+            "wrong_point_size",
+            f"The point needs {n} coordinate(s), one per variable; it has {len(exact)}.",
+            field="at",
+            expected=n,
+            got=len(exact),
+        )
+    return tuple(exact), tuple(floats)
+
+
+# ----------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Partial:
+    """One partial derivative: its formula, exact value, and the numerical check."""
+
+    name: str  # "x1"
+    latex: str  # the (simplified) formula
+    value: float | None  # at the point; None where the formula is undefined there
+    value_latex: str | None  # exact, when short
+    central: float | None  # central difference at the point
+    difference: float | None  # |value - central|
+    left: float | None  # one-sided slopes along this axis (only examined at a kink)
+    right: float | None
+    kink: bool  # the one-sided slopes differ (or one is infinite or undefined)
+
+
+@dataclass(frozen=True)
+class Simplification:
+    """How the gradient was brought to the form shown, and what it cost."""
+
+    methods: tuple[str, ...]  # per component: "simplify", "kept", "factor_terms", "raw"
+    seconds: float
+    timed_out: bool  # the budget ran out before every component was simplified
+    budget: float
+
+
+@dataclass(frozen=True)
+class GradientResult:
+    """Everything the gradients page shows; the page does no mathematics of its own.
+
+    ``status``: ``ok`` (the gradient exists), ``undefined`` (f itself is undefined at
+    the point), ``not_differentiable`` (a kink: some one-sided slopes differ or are
+    infinite), ``formula_undefined`` (the formula is 0/0 there but the one-sided
+    slopes agree, so the gradient may exist as a limit).
+    """
+
+    f_text: str
+    n: int
+    names: tuple[str, ...]
+    point: tuple[float, ...]
+    point_latex: str
+    f_latex: str
+    f_value: float | None
+    partials: tuple[Partial, ...]
+    gradient_latex: str
+    gradient_text: tuple[str, ...]  # the components as the grammar reads them ("6*x1")
+    gradient_at_latex: str | None  # the exact vector at the point, if every entry is short
+    simplification: Simplification
+    status: str
+    near_kink: bool  # within NEAR_RADIUS of a kink: numbers change fast, read with care
+    near_axes: tuple[int, ...]
+    max_difference: float | None
+    step: tuple[float, ...]  # the central-difference steps h_i
+    norm: NormCase | None
+    book_code: str
+    book_output: tuple[str, ...]
+
+    @property
+    def exists(self) -> bool:
+        return self.status == "ok"
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def simplify_gradient(
+    components: list[sp.Expr], budget: float = SIMPLIFY_BUDGET
+) -> tuple[list[sp.Expr], Simplification]:
+    """Simplify each component while the shared ``budget`` lasts; otherwise a cheaper form.
+
+    ``simplify`` is tried on components of at most ``SIMPLIFY_MAX_OPS`` operations and
+    kept only if it is shorter; a component it cannot finish in time gets
+    ``factor_terms`` (common factors pulled out, ~ms) or stays as differentiated.
+    """
+    started = time.perf_counter()
+    deadline = started + budget
+    out, methods, timed_out = [], [], False
+    for c in components:
+        ops = sp.count_ops(c)
+        if ops <= 1:
+            out.append(c)
+            methods.append("kept")
+            continue
+        if ops <= SIMPLIFY_MAX_OPS:
+            ok, s = within(lambda c=c: sp.simplify(c), deadline - time.perf_counter())
+            if ok:
+                # shorter, and no case split (|x|^3 -> "0 if x = 0 else 3x^3/|x|") added
+                better = sp.count_ops(s) < ops and (c.has(sp.Piecewise) or not s.has(sp.Piecewise))
+                out.append(s if better else c)
+                methods.append("simplify" if better else "kept")
+                continue
+        timed_out = True
+        ok, s = within(lambda c=c: sp.factor_terms(c), FALLBACK_BUDGET)
+        if ok and sp.count_ops(s) < ops:
+            out.append(s)
+            methods.append("factor_terms")
+        else:
+            out.append(c)
+            methods.append("raw")
+    return out, Simplification(
+        tuple(methods), time.perf_counter() - started, timed_out, float(budget)
+    )
+
+
+def kink_functions(exprs: list[sp.Expr]) -> list[sp.Expr]:
+    """Functions whose zeros are candidate kinks of ``exprs``.
+
+    The arguments of ``|.|``, sign and Heaviside, the differences of the arguments of
+    max/min, and the bases of fractional powers (``sqrt(x1^2 + x2^2)`` at 0).
+    """
+    found: dict[sp.Expr, None] = {}
+    for e in exprs:
+        for a in e.atoms(sp.Abs, sp.sign, sp.Heaviside):
+            found[a.args[0]] = None
+        for m in e.atoms(sp.Max, sp.Min):
+            for i, a in enumerate(m.args):
+                for b in m.args[i + 1 :]:
+                    found[a - b] = None
+        for p in e.atoms(sp.Pow):
+            if p.exp.is_Rational and not p.exp.is_Integer and p.base.free_symbols:
+                found[p.base] = None
+    return [k for k in found if k.free_symbols]
+
+
+class _Latex(LatexPrinter):
+    """sympy's LaTeX, with the Heaviside step written H (sympy writes theta)."""
+
+    def _print_Heaviside(self, expr, exp=None):
+        text = rf"H\left({self._print(expr.args[0])}\right)"
+        return rf"{text}^{{{exp}}}" if exp else text
+
+
+def latex(expr: sp.Expr) -> str:
+    """LaTeX of ``expr`` as the page shows it.
+
+    >>> import sympy as sp
+    >>> print(latex(sp.Heaviside(symbol("x1"))))
+    H\\left(x_{1}\\right)
+    """
+    return _Latex().doprint(expr)
+
+
+def _vanishes(value: sp.Expr) -> bool:
+    zero = value.is_zero
+    if zero is None:
+        approx = real_value(value)
+        return approx is not None and abs(approx) < 1e-20
+    return bool(zero)
+
+
+def _short_latex(value: sp.Expr) -> str | None:
+    if real_value(value) is None:
+        return None
+    text = latex(value)
+    return text if len(text) <= MAX_EXACT_LATEX else None
+
+
+def _one_sided(fn, point: np.ndarray, i: int) -> tuple[float | None, float | None]:
+    h = ONE_SIDED_STEP * max(1.0, abs(point[i]))
+    step = np.zeros_like(point)
+    step[i] = h
+    values = fn(*np.stack([point - step, point, point + step]).T)
+    left = (values[1] - values[0]) / h
+    right = (values[2] - values[1]) / h
+    return (
+        float(left) if np.isfinite(left) else None,
+        float(right) if np.isfinite(right) else None,
+    )
+
+
+def _slopes_differ(left: float | None, right: float | None) -> bool:
+    if left is None or right is None:
+        return True
+    if max(abs(left), abs(right)) > 1e6:  # an infinite slope (vertical tangent)
+        return True
+    return abs(left - right) > 1e-4 * max(1.0, abs(left), abs(right))
+
+
+def central_differences(fn, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The central-difference gradient of ``fn`` at ``point`` and the steps used.
+
+    >>> import numpy as np
+    >>> g, h = central_differences(lambda a, b: a**2 + 3 * b, np.array([1.0, 2.0]))
+    >>> bool(np.allclose(g, [2.0, 3.0]))
+    True
+    """
+    n = point.size
+    h = CENTRAL_STEP * np.maximum(1.0, np.abs(point))
+    shift = np.diag(h)
+    plus = fn(*(point + shift).T)
+    minus = fn(*(point - shift).T)
+    with np.errstate(all="ignore"):
+        g = (plus - minus) / (2 * h)
+    return g.reshape(n), h
+
+
+def _near_kink(grad_fn, point: np.ndarray, g0: np.ndarray) -> tuple[int, ...]:
+    """Axes along which the gradient jumps (or becomes undefined) within NEAR_RADIUS."""
+    n = point.size
+    delta = NEAR_RADIUS * max(1.0, float(np.max(np.abs(point))))
+    shifts = np.vstack([np.eye(n), -np.eye(n)]) * delta
+    around = point + shifts  # (2n, n)
+    values = np.column_stack([g(*around.T) for g in grad_fn])  # (2n, n)
+    scale = max(1.0, float(np.max(np.abs(g0))))
+    jump = np.any(~np.isfinite(values) | (np.abs(values - g0) > 0.25 * scale), axis=1)
+    return tuple(sorted({int(k % n) for k in np.flatnonzero(jump)}))
+
+
+def _vector_latex(entries: list[str]) -> str:
+    return r"\left[\begin{matrix}" + r"\\".join(entries) + r"\end{matrix}\right]"
+
+
+# ----------------------------------------------------------------------------- analyze
+
+
+def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
+    """Parse f and the point, and compute everything the page shows (see the module doc).
+
+    Raises
+    ------
+    InputError
+        For a malformed f (field ``"f"``), point (``"at"``) or n (``"n"``).
+    """
+    n = check_n(n)
+    expr = parse_function(f_text, n)
+    exact, floats = parse_point(at_text, n)
+    names = variables(n)
+    syms = [symbol(v) for v in names]
+    at = dict(zip(syms, exact, strict=True))
+    point = np.array(floats, dtype=float)
+
+    raw = [sp.diff(expr, s) for s in syms]
+    shown, simplification = simplify_gradient(raw)
+    f_value = real_value(expr.xreplace(at))
+    exact_values = [c.xreplace(at) for c in raw]
+    values = [real_value(v) if f_value is not None else None for v in exact_values]
+
+    fn = compile_expr(expr, syms)
+    grad_fn = [compile_expr(c, syms) for c in raw]
+    central, steps = central_differences(fn, point)
+    kinks = kink_functions([expr, *raw])
+    on_kink = f_value is not None and any(_vanishes(k.xreplace(at)) for k in kinks)
+    examine = f_value is not None and (on_kink or any(v is None for v in values))
+    partials = []
+    for i, name in enumerate(names):
+        left = right = None
+        kink = False
+        if examine:
+            left, right = _one_sided(fn, point, i)
+            kink = _slopes_differ(left, right)
+        value = values[i]
+        num = float(central[i]) if np.isfinite(central[i]) else None
+        partials.append(
+            Partial(
+                name=name,
+                latex=latex(shown[i]),
+                value=value,
+                value_latex=_short_latex(exact_values[i]) if value is not None else None,
+                central=num,
+                difference=abs(value - num) if value is not None and num is not None else None,
+                left=left,
+                right=right,
+                kink=kink,
+            )
+        )
+    if f_value is None:
+        status = "undefined"
+    elif any(p.kink for p in partials):
+        status = "not_differentiable"
+    elif any(v is None for v in values):
+        status = "formula_undefined"
+    else:
+        status = "ok"
+    near_axes: tuple[int, ...] = ()
+    if status == "ok" and kinks:
+        near_axes = _near_kink(grad_fn, point, np.array(values, dtype=float))
+    diffs = [p.difference for p in partials if p.difference is not None]
+    entries = [p.value_latex for p in partials]
+    code, output = book_cell(expr, syms, floats, central)
+    return GradientResult(
+        f_text=f_text,
+        n=n,
+        names=names,
+        point=tuple(floats),
+        point_latex=", ".join(sp.latex(v) for v in exact),
+        f_latex=latex(expr),
+        f_value=f_value,
+        partials=tuple(partials),
+        gradient_latex=_vector_latex([latex(c) for c in shown]),
+        gradient_text=tuple(str(c) for c in shown),
+        gradient_at_latex=_vector_latex(entries) if all(e is not None for e in entries) else None,
+        simplification=simplification,
+        status=status,
+        near_kink=bool(near_axes),
+        near_axes=near_axes,
+        max_difference=max(diffs) if diffs else None,
+        step=tuple(float(h) for h in steps),
+        norm=norm_case(expr, syms, exact, values if status != "ok" else None),
+        book_code=code,
+        book_output=output,
+    )
+
+
+def numpy_source(expr: sp.Expr, syms: list[sp.Symbol]) -> str:
+    """``expr`` as numpy source over ``x[0] .. x[n-1]``."""
+    indexed = {s: sp.Symbol(f"x[{k}]", real=True) for k, s in enumerate(syms)}
+    printer = sp.printing.numpy.NumPyPrinter({"fully_qualified_modules": True})
+    return printer.doprint(expr.xreplace(indexed)).replace("numpy.", "np.")
+
+
+def book_cell(expr, syms, point, central) -> tuple[str, tuple[str, ...]]:
+    """numpy code that checks the gradient by central differences, and what it prints.
+
+    D2L 2.4 has no code cell for gradients; this is the check the page runs, written
+    the way the book writes its ``numerical_lim`` cell.
+    """
+    body = numpy_source(expr, syms)
+    lines = ["import functools", ""] if "functools." in body else []
+    coords = ", ".join(repr(float(v)) for v in point)
+    lines += [
+        "import numpy as np",
+        "",
+        "def f(x):",
+        f"    return {body}",
+        "",
+        "def numerical_grad(f, x):",
+        "    grad = np.zeros_like(x)",
+        "    for i in range(len(x)):",
+        "        h = np.finfo(float).eps ** (1 / 3) * max(1.0, abs(x[i]))",
+        "        e = np.zeros_like(x)",
+        "        e[i] = h",
+        "        grad[i] = (f(x + e) - f(x - e)) / (2 * h)",
+        "    return grad",
+        "",
+        f"x = np.array([{coords}])",
+        "for i, g in enumerate(numerical_grad(f, x)):",
+        "    print(f'df/dx{i + 1} = {g:.6f}')",
+    ]
+    output = tuple(f"df/dx{i + 1} = {g:.6f}" for i, g in enumerate(central))
+    return "\n".join(lines), output
+
+
+# ----------------------------------------------------------------------------- charts' data
+
+
+@dataclass(frozen=True)
+class CurveView:
+    """n = 1: f and f' around the point."""
+
+    x: np.ndarray
+    f: np.ndarray  # NaN where undefined
+    df: np.ndarray
+    x0: float
+    f0: float | None
+    slope: float | None
+    y_range: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """n >= 2: f on a square window around the point (a slice when n > 2) and its gradient.
+
+    ``axes`` are the 0-based coordinates on the horizontal and vertical axes; the other
+    coordinates stay at the point's values (``fixed``). ``z[r, c]`` is f at
+    ``(xs[c], ys[r])``; ``segments`` are level curves ``(x, y, x2, y2, level_index)``;
+    ``arrows`` rows are ``(x, y, df/dx_axes0, df/dx_axes1)`` on a coarser grid.
+    """
+
+    axes: tuple[int, int]
+    names: tuple[str, str]
+    fixed: tuple[tuple[str, float], ...]
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray
+    levels: np.ndarray
+    segments: np.ndarray
+    arrows: np.ndarray
+    point: tuple[float, float]
+    f0: float | None
+    grad0: tuple[float, float] | None
+    half_width: float
+
+
+def window(center: tuple[float, ...]) -> float:
+    """Half-width of the square window drawn around the point."""
+    return max(2.0, 0.5 * max(abs(c) for c in center))
+
+
+def field_view(
+    f_text: str,
+    at_text: str,
+    n: int = 2,
+    plane: tuple[int, int] = (0, 1),
+    cells: int = 41,
+    arrows: int = 11,
+) -> CurveView | FieldView:
+    """Sample f (and its gradient) around the point for the page's chart."""
+    n = check_n(n)
+    expr = parse_function(f_text, n)
+    _, floats = parse_point(at_text, n)
+    syms = [symbol(v) for v in variables(n)]
+    fn = compile_expr(expr, syms)
+    point = np.array(floats)
+    if n == 1:
+        return _curve(expr, syms[0], fn, float(point[0]))
+    i, j = plane
+    if not (0 <= i < n and 0 <= j < n and i != j):
+        raise InputError(
+            "out_of_range",
+            f"The plane must use two different coordinates among x1..x{n}.",
+            field="plane",
+            low="x1",
+            high=f"x{n}",
+        )
+    grad = [compile_expr(sp.diff(expr, syms[k]), syms) for k in (i, j)]
+    r = window((point[i], point[j]))
+    xs = np.linspace(point[i] - r, point[i] + r, cells)
+    ys = np.linspace(point[j] - r, point[j] + r, cells)
+
+    def at_plane(gx, gy):
+        args = [np.full(gx.shape, v) for v in point]
+        args[i], args[j] = gx, gy
+        return args
+
+    gx, gy = np.meshgrid(xs, ys)
+    z = fn(*at_plane(gx, gy))
+    z = np.where(np.isfinite(z), z, np.nan)
+    levels = quantile_levels(z, 10)
+    segments = level_segments(xs, ys, z, levels)
+    centers_x = point[i] - r + (np.arange(arrows) + 0.5) * (2 * r / arrows)
+    centers_y = point[j] - r + (np.arange(arrows) + 0.5) * (2 * r / arrows)
+    ax, ay = np.meshgrid(centers_x, centers_y)
+    u = grad[0](*at_plane(ax, ay)).ravel()
+    v = grad[1](*at_plane(ax, ay)).ravel()
+    keep = np.isfinite(u) & np.isfinite(v)
+    field = np.column_stack([ax.ravel(), ay.ravel(), u, v])[keep]
+    f0 = float(fn(*point[:, None])[0])
+    g0 = [float(g(*point[:, None])[0]) for g in grad]
+    names = (f"x{i + 1}", f"x{j + 1}")
+    fixed = tuple((f"x{k + 1}", float(point[k])) for k in range(n) if k not in (i, j))
+    return FieldView(
+        axes=(i, j),
+        names=names,
+        fixed=fixed,
+        xs=xs,
+        ys=ys,
+        z=z,
+        levels=levels,
+        segments=segments,
+        arrows=field,
+        point=(float(point[i]), float(point[j])),
+        f0=f0 if math.isfinite(f0) else None,
+        grad0=(g0[0], g0[1]) if all(math.isfinite(g) for g in g0) else None,
+        half_width=r,
+    )
+
+
+def _curve(expr, x, fn, x0: float, points: int = 401) -> CurveView:
+    r = window((x0,))
+    xs = np.linspace(x0 - r, x0 + r, points)
+    d = compile_expr(sp.diff(expr, x), [x])
+    y = fn(xs)
+    dy = d(xs)
+    y = np.where(np.isfinite(y), y, np.nan)
+    dy = np.where(np.isfinite(dy), dy, np.nan)
+    both = np.concatenate([y[np.isfinite(y)], dy[np.isfinite(dy)]])
+    if both.size:
+        lo, hi = np.percentile(both, [2, 98])
+        pad = 0.1 * max(hi - lo, 1e-9)
+        y_range = (float(lo - pad), float(hi + pad))
+    else:
+        y_range = (-1.0, 1.0)
+    f0 = float(fn(np.array([x0]))[0])
+    s0 = float(d(np.array([x0]))[0])
+    return CurveView(
+        x=xs,
+        f=y,
+        df=dy,
+        x0=x0,
+        f0=f0 if math.isfinite(f0) else None,
+        slope=s0 if math.isfinite(s0) else None,
+        y_range=y_range,
+    )
+
+
+__all__ = [
+    "EXAMPLES",
+    "MAX_N",
+    "CurveView",
+    "FieldView",
+    "GradientResult",
+    "Partial",
+    "Simplification",
+    "analyze",
+    "field_view",
+    "parse_function",
+    "parse_point",
+]

@@ -1,0 +1,265 @@
+"""Charts of the gradients page: the gradient field over a heat map with level curves
+(two variables, or a slice through the point), and f with f' (one variable).
+
+The field chart is a plain Vega-Lite spec (see :func:`field_chart` for why); the
+curve chart is Altair.
+
+The field chart is square with equal spans on both axes, so an arrow's angle on
+screen is its true angle and the gradient visibly crosses the level curves at right
+angles. Arrows are a rule (the shaft) plus a ``triangle`` point rotated by the
+``angle`` channel (degrees clockwise from "up": ``atan2(dx, dy)``, through an
+identity scale: without one Vega-Lite rescales the angles to the data's range).
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from calc_core.gradients import CurveView, FieldView
+from lab_ui.charts import BOOK_COLORS, DASHES
+
+SIZE = 440  # pixels, width and height of the field chart
+POINT_COLOR = "#d62728"
+#: Half-width of a heat-map cell, in cells: over 1/2, so no seams show between cells.
+OVERLAP = 0.6
+#: The label keys :func:`field_chart` needs.
+LABELS = ("f", "level", "field", "gradient", "tangent", "point")
+
+
+def _segments(x, y, dx, dy, kind: str) -> pd.DataFrame:
+    """Segments centred on (x, y) with direction (dx, dy); ``angle`` for a head at the tip."""
+    return pd.DataFrame(
+        {
+            "x": x - dx / 2,
+            "y": y - dy / 2,
+            "x2": x + dx / 2,
+            "y2": y + dy / 2,
+            "angle": np.degrees(np.arctan2(dx, dy)) % 360,
+            "kind": kind,
+        }
+    )
+
+
+def arrow_lengths(view: FieldView, cells: int = 11) -> np.ndarray:
+    """Data-space arrow vectors: proportional to |grad f|, the 90th percentile one cell long."""
+    u, v = view.arrows[:, 2], view.arrows[:, 3]
+    size = np.hypot(u, v)
+    cell = 2 * view.half_width / cells
+    ref = float(np.percentile(size, 90)) if size.size else 0.0
+    if ref <= 0:
+        return np.zeros((size.size, 2))
+    length = 0.85 * cell * np.minimum(size / ref, 1.0)
+    with np.errstate(all="ignore"):
+        scale = np.where(size > 0, length / size, 0.0)
+    return np.column_stack([u * scale, v * scale])
+
+
+def _q(field: str, **extra) -> dict:
+    return {"field": field, "type": "quantitative", **extra}
+
+
+def field_chart(view: FieldView, labels: dict[str, str]) -> dict:
+    """Heat map of f, level curves, gradient arrows, the point, its gradient and tangent.
+
+    Returns a Vega-Lite spec for ``st.vega_lite_chart`` (tables in ``datasets`` go to
+    the browser as Arrow). Written as a plain spec rather than with Altair: building
+    and validating these four layers through Altair cost ~50 ms on every rerun here
+    (measured), more than the whole rest of the page. ``labels`` has the keys in
+    :data:`LABELS`.
+    """
+    xs, ys, z = view.xs, view.ys, view.z
+    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+    gx, gy = np.meshgrid(xs, ys)
+    keep = np.isfinite(z).ravel()
+    heat = pd.DataFrame(
+        {
+            "x": (gx - OVERLAP * dx).ravel()[keep],
+            "x2": (gx + OVERLAP * dx).ravel()[keep],
+            "y": (gy - OVERLAP * dy).ravel()[keep],
+            "y2": (gy + OVERLAP * dy).ravel()[keep],
+            "f": z.ravel()[keep],
+        }
+    )
+    r = view.half_width
+    px, py = view.point
+    domain_x = {"domain": [px - r, px + r], "nice": False, "zero": False}
+    domain_y = {"domain": [py - r, py + r], "nice": False, "zero": False}
+    x = _q("x", title=view.names[0], scale=domain_x)
+    y = _q("y", title=view.names[1], scale=domain_y)
+    finite = z[np.isfinite(z)]
+    lo, hi = (float(v) for v in np.percentile(finite, [2, 98])) if finite.size else (0.0, 1.0)
+    if hi <= lo:
+        lo, hi = lo - 1, hi + 1
+    frames = []
+    if len(view.segments):
+        level = view.segments
+        mid_x, mid_y = (level[:, 0] + level[:, 2]) / 2, (level[:, 1] + level[:, 3]) / 2
+        frames.append(
+            _segments(mid_x, mid_y, level[:, 2] - level[:, 0], level[:, 3] - level[:, 1], "level")
+        )
+    if len(view.arrows):
+        vec = arrow_lengths(view)
+        moving = np.hypot(vec[:, 0], vec[:, 1]) > 0
+        a = view.arrows[moving]
+        frames.append(_segments(a[:, 0], a[:, 1], vec[moving, 0], vec[moving, 1], "field"))
+    if view.grad0 is not None and math.hypot(*view.grad0) > 0:
+        gu, gv = view.grad0
+        ux, uy = (np.array([gu, gv]) / math.hypot(gu, gv) * 0.35 * r).tolist()
+        at_tip = _segments(np.array([px + ux / 2]), np.array([py + uy / 2]), ux, uy, "gradient")
+        frames.append(at_tip)
+        frames.append(_segments(np.array([px]), np.array([py]), 2 * uy, -2 * ux, "tangent"))
+    kinds = ["level", "field", "gradient", "tangent"]
+    names = [labels[k] for k in kinds]
+    lines = pd.concat(frames, ignore_index=True) if frames else _segments(*[np.array([])] * 4, "")
+    lines["label"] = lines["kind"].map(dict(zip(kinds, names, strict=True)))
+    heads = lines[lines["kind"].isin(["field", "gradient"])]
+    palette = {"domain": names, "range": ["#ffffff", "#000000", POINT_COLOR, POINT_COLOR]}
+    label = {"field": "label", "type": "nominal"}
+    return {
+        "width": SIZE,
+        "height": SIZE,
+        "datasets": {
+            "heat": heat,
+            "lines": lines.drop(columns=["kind"]),
+            "heads": heads.drop(columns=["kind"]),
+            "point": pd.DataFrame({"x": [px], "y": [py], "label": [labels["point"]]}),
+        },
+        "layer": [
+            {
+                "data": {"name": "heat"},
+                "mark": {"type": "rect", "strokeWidth": 0, "stroke": None, "clip": True},
+                "encoding": {
+                    "x": x,
+                    "x2": {"field": "x2"},
+                    "y": y,
+                    "y2": {"field": "y2"},
+                    "color": _q(
+                        "f",
+                        title=labels["f"],
+                        scale={"scheme": "viridis", "domain": [lo, hi], "clamp": True},
+                    ),
+                    "tooltip": [_q("f", title=labels["f"], format=".4g")],
+                },
+            },
+            {
+                "data": {"name": "lines"},
+                "mark": {"type": "rule", "clip": True},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "x2": {"field": "x2"},
+                    "y2": {"field": "y2"},
+                    "color": {
+                        **label,
+                        "title": None,
+                        "sort": names,
+                        "scale": palette,
+                        "legend": {
+                            "orient": "bottom",
+                            "direction": "vertical",
+                            "symbolType": "stroke",
+                            "labelLimit": 400,
+                            "values": names[1:],
+                        },
+                    },
+                    "strokeWidth": {
+                        **label,
+                        "legend": None,
+                        "scale": {"domain": names, "range": [1, 1.2, 3, 2]},
+                    },
+                    "strokeDash": {
+                        **label,
+                        "legend": None,
+                        "scale": {
+                            "domain": names,
+                            "range": [DASHES["solid"]] * 3 + [DASHES["dashed"]],
+                        },
+                    },
+                },
+            },
+            {
+                "data": {"name": "heads"},
+                "mark": {
+                    "type": "point",
+                    "shape": "triangle",
+                    "filled": True,
+                    "opacity": 1,
+                    "clip": True,
+                },
+                "encoding": {
+                    "x": _q("x2", scale=domain_x),
+                    "y": _q("y2", scale=domain_y),
+                    "angle": _q("angle", scale={"domain": [0, 360], "range": [0, 360]}),
+                    "color": {**label, "scale": palette, "legend": None},
+                    "size": {
+                        **label,
+                        "legend": None,
+                        "scale": {"domain": names[1:3], "range": [40, 130]},
+                    },
+                },
+            },
+            {
+                "data": {"name": "point"},
+                "mark": {
+                    "type": "point",
+                    "filled": True,
+                    "size": 140,
+                    "color": POINT_COLOR,
+                    "stroke": "white",
+                    "strokeWidth": 1.5,
+                },
+                "encoding": {"x": x, "y": y, "tooltip": [{**label, "title": ""}]},
+            },
+        ],
+        "resolve": {"scale": {"color": "independent"}},
+    }
+
+
+def curve_chart(view: CurveView, names: dict[str, str]) -> alt.LayerChart:
+    """f and f' around x0 (one variable), the point marked; NaN breaks the lines."""
+    data = pd.concat(
+        [
+            pd.DataFrame({"x": view.x, "y": view.f, "series": names["f"]}),
+            pd.DataFrame({"x": view.x, "y": view.df, "series": names["df"]}),
+        ],
+        ignore_index=True,
+    )
+    order = [names["f"], names["df"]]
+    lo, hi = view.y_range
+    xs = alt.Scale(domain=[float(view.x[0]), float(view.x[-1])], nice=False)
+    ys = alt.Scale(domain=[lo, hi])
+    lines = (
+        alt.Chart(data)
+        .mark_line(clip=True)
+        .encode(
+            x=alt.X("x:Q", title="x₁", scale=xs),
+            y=alt.Y("y:Q", title=None, scale=ys),
+            color=alt.Color(
+                "series:N",
+                sort=order,
+                title=None,
+                scale=alt.Scale(domain=order, range=BOOK_COLORS[:2]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                sort=order,
+                legend=None,
+                scale=alt.Scale(domain=order, range=[DASHES["solid"], DASHES["dashed"]]),
+            ),
+        )
+    )
+    marks = []
+    if view.f0 is not None:
+        marks.append({"x": view.x0, "y": view.f0})
+    if view.slope is not None:
+        marks.append({"x": view.x0, "y": view.slope})
+    dots = (
+        alt.Chart(pd.DataFrame(marks or [{"x": np.nan, "y": np.nan}]))
+        .mark_point(filled=True, size=80, color=POINT_COLOR, clip=True)
+        .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys))
+    )
+    return (lines + dots).properties(height=340)

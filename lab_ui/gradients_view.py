@@ -1,0 +1,202 @@
+"""What the gradients page draws from its records: LaTeX, tables, messages, the rules panel.
+
+Formatting only: every number and formula comes from :mod:`calc_core.gradients` and
+:mod:`calc_core.matrix_rules`; every sentence from the catalogs (``gradients.*``).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import pandas as pd
+import streamlit as st
+
+from calc_core.gradients import EXAMPLES, GradientResult
+from calc_core.matrix_rules import SEED_LIMIT, RuleCheck, RulesResult
+from calc_core.norms import NormCase
+from lab_ui.i18n import t
+
+PLANES = [f"{i},{j}" for i in range(1, 7) for j in range(i + 1, 7)]
+
+
+def num(value: float | None, digits: int = 10) -> str:
+    """A value to ``digits`` significant digits (at least the 4 the page promises)."""
+    return "—" if value is None else f"{value:.{digits}g}"
+
+
+def sci(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1e}"
+
+
+# ----------------------------------------------------------------------------- callbacks
+
+
+def load_example() -> None:
+    """Fill f, the point and n from the chosen example (a selectbox callback)."""
+    s = st.session_state
+    chosen = {e[0]: e for e in EXAMPLES}.get(s.get("example"))
+    if chosen is not None:
+        _, s["f"], s["at"], s["n"] = chosen
+        s["plane"] = "1,2"
+    s["example"] = None
+
+
+def resize_point() -> None:
+    """Keep one coordinate per variable when n changes (pad with 0, or drop the tail)."""
+    s = st.session_state
+    n = int(s["n"])
+    parts = [p.strip() for p in str(s.get("at", "")).replace("，", ",").split(",")]
+    parts = [p for p in parts if p][:n]
+    s["at"] = ", ".join(parts + ["0"] * (n - len(parts)))
+    if s.get("plane") not in plane_options(n):
+        s["plane"] = "1,2"
+
+
+def reroll() -> None:
+    """A new random A and x for the rules panel."""
+    st.session_state["seed"] = secrets.randbelow(SEED_LIMIT)
+
+
+def plane_options(n: int) -> list[str]:
+    return [p for p in PLANES if int(p.split(",")[1]) <= n]
+
+
+def plane_label(plane: str) -> str:
+    i, j = plane.split(",")
+    return f"(x{i}, x{j})"
+
+
+def example_label(example_id: str) -> str:
+    return t(f"gradients.example.{example_id}")
+
+
+def warn_params(bad: list[str]) -> None:
+    """Specific messages for the URL values that were refused (the rest say which)."""
+    for name in bad:
+        st.warning(t(f"gradients.bad_param.{name}"), icon="⚠️")
+
+
+# ----------------------------------------------------------------------------- the result
+
+
+def partials_table(r: GradientResult) -> pd.DataFrame:
+    """One row per variable: the exact value, the numerical check and their difference."""
+    table = {
+        t("gradients.col.partial"): [f"∂f/∂{p.name}" for p in r.partials],
+        t("gradients.col.value"): [num(p.value) for p in r.partials],
+        t("gradients.col.central"): [num(p.central) for p in r.partials],
+        t("gradients.col.difference"): [sci(p.difference) for p in r.partials],
+    }
+    if r.status != "ok":
+        table[t("gradients.col.left")] = [num(p.left, 6) for p in r.partials]
+        table[t("gradients.col.right")] = [num(p.right, 6) for p in r.partials]
+    return pd.DataFrame(table)
+
+
+def show_result(r: GradientResult) -> None:
+    rows = [
+        rf"\frac{{\partial f}}{{\partial x_{{{k + 1}}}}} &= {p.latex}"
+        for k, p in enumerate(r.partials)
+    ]
+    st.latex(rf"f(\mathbf{{x}}) = {r.f_latex}")
+    st.latex(r"\begin{aligned}" + r"\\".join(rows) + r"\end{aligned}")
+    st.latex(rf"\nabla f(\mathbf{{x}}) = {r.gradient_latex}")
+    if r.simplification.timed_out:
+        st.caption(t("gradients.simplify_timeout", budget=f"{r.simplification.budget:g}"))
+    point = rf"\nabla f({r.point_latex})"
+    if r.gradient_at_latex is not None and r.status == "ok":
+        decimals = r", ".join(num(p.value, 6) for p in r.partials)
+        st.latex(rf"{point} = {r.gradient_at_latex} \approx ({decimals})")
+    st.subheader(t("gradients.check_title"))
+    st.dataframe(partials_table(r), hide_index=True, width="stretch")
+    step = ", ".join(f"{h:.1e}" for h in r.step)
+    st.caption(t("gradients.check_caption", h=step, diff=sci(r.max_difference)))
+    show_status(r)
+    if r.norm is not None:
+        show_norm(r.norm, r.point_latex)
+
+
+def show_status(r: GradientResult) -> None:
+    axes = ", ".join(p.name for p in r.partials if p.kink)
+    if r.status != "ok":
+        st.warning(t(f"gradients.status.{r.status}", point=r.point_latex, axes=axes), icon="⚠️")
+    if r.near_kink:
+        near = ", ".join(r.names[k] for k in r.near_axes)
+        st.warning(t("gradients.near_kink", axes=near), icon="⚠️")
+
+
+def show_norm(case: NormCase, point: str) -> None:
+    st.subheader(t("gradients.norm.title"))
+    st.latex(case.gradient_latex)
+    st.markdown(t(f"gradients.norm.about.{case.kind}", p=case.p_latex, q=case.dual_latex))
+    if case.differentiable:
+        st.success(t("gradients.norm.differentiable", point=point), icon="✅")
+        return
+    st.warning(t("gradients.norm.kink", point=point), icon="⚠️")
+    at = rf"\big|_{{\mathbf{{x}} = ({point})}}"
+    st.latex(rf"\partial {case.norm_latex}{at} = {case.subdifferential_latex}")
+    st.markdown(t(f"gradients.norm.subgradient.{case.kind}", q=case.dual_latex))
+    if case.formula_value_in_set is not None:
+        key = "in_set" if case.formula_value_in_set else "not_in_set"
+        st.caption(t(f"gradients.norm.formula_{key}"))
+
+
+# ----------------------------------------------------------------------------- rules panel
+
+
+def rule_label(rule: str) -> str:
+    return t(f"gradients.rules.name.{rule}")
+
+
+def rules_table(result: RulesResult) -> pd.DataFrame:
+    """All five rules at a glance: sizes, the exact symbolic check, the numerical one."""
+    checks = result.checks
+    return pd.DataFrame(
+        {
+            t("gradients.rules.col.rule"): [rule_label(c.rule) for c in checks],
+            t("gradients.rules.col.size"): [f"m = {c.m}, n = {c.n}" for c in checks],
+            t("gradients.rules.col.symbolic"): ["✓" if c.symbolic_matches else "✗" for c in checks],
+            t("gradients.rules.col.numeric"): [sci(c.max_error) for c in checks],
+        }
+    )
+
+
+def show_layout() -> None:
+    """The book's layout convention next to the Jacobian's (d2l-en issue 2532)."""
+    st.markdown(t("gradients.rules.layout"))
+    st.latex(
+        r"\underbrace{\frac{\partial \mathbf{y}}{\partial \mathbf{x}}\Big|_{ij}"
+        r" = \frac{\partial y_j}{\partial x_i}}_{\text{denominator (D2L)}}"
+        r"\qquad \underbrace{\frac{\partial \mathbf{y}}{\partial \mathbf{x}}\Big|_{ij}"
+        r" = \frac{\partial y_i}{\partial x_j}}_{\text{numerator (Jacobian)}}"
+    )
+
+
+def show_rule(c: RuleCheck) -> None:
+    st.latex(c.formula_latex)
+    given = c.shapes_latex
+    if c.a_latex is not None:
+        given += rf",\quad \mathbf{{A}} = {c.a_latex}"
+    given += rf",\quad \mathbf{{{'X' if c.rule == 'frobenius' else 'x'}}} = {c.x_latex}"
+    st.latex(given)
+    st.caption(t("gradients.rules.symbolic", m=c.m, n=c.n))
+    st.latex(c.symbolic_latex)
+    if c.symbolic_matches:
+        st.caption(t("gradients.rules.symbolic_ok"))
+    else:
+        st.error(t("gradients.rules.symbolic_bad"), icon="🚫")
+    left, right = st.columns(2)
+    rows, cols = c.denominator_shape
+    left.caption(t("gradients.rules.denominator", rows=rows, cols=cols))
+    left.latex(c.value_latex)
+    nrows, ncols = c.numerator_shape
+    right.caption(t("gradients.rules.numerator", rows=nrows, cols=ncols))
+    right.latex(c.numerator_latex + r" = " + c.numerator_value_latex)
+    numeric = pd.DataFrame(c.numeric.reshape(rows, cols)).map(lambda v: f"{v:.6f}")
+    st.caption(t("gradients.rules.numeric"))
+    st.dataframe(numeric, hide_index=True)
+    ok = c.max_error < 1e-6
+    message = t("gradients.rules.agree" if ok else "gradients.rules.disagree", err=sci(c.max_error))
+    (st.success if ok else st.error)(message, icon="✅" if ok else "🚫")
+    st.code(c.code, language="python")
+    st.caption(t("shell.book_output") + " " + " ".join(c.output))
