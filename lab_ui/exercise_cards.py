@@ -1,0 +1,324 @@
+"""The exercises page's widgets: the checklist, one exercise card, its answer boxes and verdicts.
+
+The page stays thin; everything here is presentation. The right answers and the
+judging live in :mod:`calc_core.exercises` and :mod:`calc_core.answers` and run in
+the worker through :func:`lab_ui.shell.compute`.
+
+Widget keys (also what tests drive): for exercise ``n`` of ``edition``, a part with
+id ``main`` uses ``answer_<edition>_<n>`` and ``check_<edition>_<n>``; any other part
+appends its id (``answer_en_1_pow3``); choices use ``choice_...``; the reveal toggle
+is ``reveal_<edition>_<n>``; the norm's dimension ``dim_<edition>_<n>``. Answers are
+kept when the learner switches exercises; a verdict stays on screen while the box
+holds the text that was checked. Progress lives in ``st.session_state``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from calc_core import exercises as ex
+from calc_core.answers import MAX_ANSWER_LENGTH, ComponentCheck, Feedback
+from lab_ui import url_state as us
+from lab_ui.i18n import catalog, current_language, t
+from lab_ui.shell import compute, show_error
+from lab_ui.tables import explain_derivative
+
+PROGRESS = "_exercise_progress"
+CHECKED = "_exercise_checked_"
+KEEP = "_exercise_keep_"
+SHOWN = "_exercise_shown"
+OTHER = {"zh": "en", "en": "zh"}
+
+
+def flag(raw: str) -> bool:
+    """A 0/1 query parameter."""
+    if raw not in ("0", "1"):
+        raise ValueError("not a flag")
+    return raw == "1"
+
+
+def edition_for(lang: str, other: bool) -> str:
+    """The edition follows the language; the switch shows the other one."""
+    return OTHER[lang] if other else lang
+
+
+def follow(edition: str) -> int:
+    """The exercise to show: kept across an edition switch when both editions have it."""
+    state = st.session_state
+    n = state.get("n", 1)
+    last = state.get(SHOWN)
+    if last and last[0] != edition:
+        n = ex.number_in(edition, last[1]) or 1
+    if not 1 <= n <= len(ex.EDITIONS[edition]):
+        n = 1
+    state["n"] = n
+    state[SHOWN] = (edition, ex.EDITIONS[edition][n - 1])
+    return n
+
+
+def _text(item: str, *path: str) -> str:
+    return t(".".join(("exercises.items", item, *path)))
+
+
+def _optional(item: str, *path: str) -> str | None:
+    """A text only some exercises have (a notation note, a placeholder)."""
+    key = ".".join(("exercises.items", item, *path))
+    return t(key) if key in catalog(current_language()) else None
+
+
+def _key(edition: str, n: int, part_id: str) -> str:
+    return f"{edition}_{n}" if part_id == "main" else f"{edition}_{n}_{part_id}"
+
+
+def _progress(edition: str, item: str) -> set[str]:
+    return st.session_state.setdefault(PROGRESS, {}).setdefault(f"{edition}.{item}", set())
+
+
+def solved(edition: str, exercise: ex.Exercise) -> bool:
+    done = _progress(edition, exercise.id)
+    return all(p.id in done for p in exercise.parts_for(edition))
+
+
+def _restore(key: str) -> None:
+    """Give a widget back the value it had before the learner switched exercises."""
+    if key not in st.session_state and KEEP + key in st.session_state:
+        st.session_state[key] = st.session_state[KEEP + key]
+
+
+def _keep(key: str) -> None:
+    st.session_state[KEEP + key] = st.session_state.get(key)
+
+
+# ----------------------------------------------------------------------------- checklist
+
+
+def checklist(edition: str, where) -> None:
+    """The exercise picker (key ``n``), one tick per solved exercise, and a progress bar."""
+    ids = ex.EDITIONS[edition]
+    done = [solved(edition, ex.EXERCISES[i]) for i in ids]
+    # labels computed here: a format_func must not read session state (tests call it outside)
+    labels = {
+        k: f"{'✅' if done[k - 1] else '⬜'} {k}. {_text(i, 'title')}"
+        for k, i in enumerate(ids, start=1)
+    }
+    where.radio(
+        t("exercises.list", edition=t(f"exercises.edition.{edition}")),
+        list(labels),
+        key="n",
+        format_func=labels.__getitem__,
+    )
+    where.progress(
+        sum(done) / len(ids), text=t("exercises.progress", solved=sum(done), total=len(ids))
+    )
+
+
+# ----------------------------------------------------------------------------- links
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_[]<>#" else c for c in text)
+
+
+def _describe(link: ex.Link) -> str:
+    query = dict(link.query)
+    bits = [t(f"exercises.mode.{query['mode']}")] if "mode" in query else []
+    for name in ("f", "u", "inner", "x0", "at", "wrt"):
+        if name in query:
+            bits.append(t(f"exercises.link_param.{name}", value=query[name]))
+    return ", ".join(bits)
+
+
+def page_link(page: str, slug: str, query: dict[str, str], label: str) -> None:
+    """``st.page_link`` when the page is in the navigation, else a plain relative link."""
+    try:
+        st.page_link(f"pages/{page}.py", label=_escape(label), icon="🔗", query_params=query)
+    except StreamlitAPIException:  # the page has not landed, or this page runs alone
+        st.markdown(f"🔗 [{_escape(label)}]({slug}?{urlencode(query, quote_via=quote)})")
+
+
+def links(exercise: ex.Exercise) -> None:
+    for link in exercise.links:
+        label = t("exercises.explore", page=t(f"nav.{link.page}"), what=_describe(link))
+        page_link(link.page, link.slug, dict(link.query), label)
+
+
+# ----------------------------------------------------------------------------- verdicts
+
+
+def _where(point: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{name} = {value}" for name, value in point)
+
+
+def _issue(check: ComponentCheck, what: str) -> str:
+    status = check.status
+    if status == "differs" and not check.point:
+        status = "differs_number"
+    return t(
+        f"exercises.issue.{status}",
+        what=what,
+        point=_where(check.point),
+        got=check.got,
+        expected=check.expected,
+        factor=check.factor,
+        offset=check.offset,
+    )
+
+
+def feedback(fb: Feedback, hint: str) -> None:
+    """The verdict: success, "right but not simplified", or what differs plus a hint."""
+    if fb.status == "right":
+        proof = fb.components[0].proof if fb.components else "symbolic"
+        proof = "numeric" if any(c.proof == "numeric" for c in fb.components) else proof
+        st.success(t(f"exercises.verdict.right_{proof}", points=fb.points), icon="✅")
+    elif fb.status == "unsimplified":
+        reason = next(c.reason for c in fb.components if c.status == "unsimplified")
+        st.warning(t(f"exercises.verdict.unsimplified_{reason}"), icon="✏️")
+    elif fb.status == "wrong_count":
+        st.error(
+            t("exercises.verdict.wrong_count", expected=fb.expected_count, got=fb.got_count),
+            icon="❌",
+        )
+    elif fb.status == "swapped":
+        st.error(t("exercises.verdict.swapped"), icon="❌")
+    else:
+        vector = fb.expected_count > 1
+        lines = [
+            _issue(c, t("exercises.component", k=k) if vector else t("exercises.your_answer"))
+            for k, c in fb.issues
+        ]
+        st.error("\n".join([t("exercises.verdict.wrong"), *(f"- {x}" for x in lines)]), icon="❌")
+    if fb.latex:
+        st.caption(f"{t('exercises.we_read')} ${fb.latex}$")
+    if not fb.solved:
+        st.info(hint, icon="💡")
+
+
+# ----------------------------------------------------------------------------- parts
+
+
+def _checked(k: str, value) -> bool:
+    """Remember what was checked on a click; true while the widgets still hold it."""
+    return st.session_state.get(CHECKED + k, object()) == value
+
+
+def _formula(edition: str, n: int, exercise: ex.Exercise, part: ex.Part, dim: int) -> None:
+    k = _key(edition, n, part.id)
+    _restore(f"answer_{k}")
+    box, button = st.columns([5, 1], vertical_alignment="bottom")
+    text = box.text_input(
+        t("exercises.answer"),
+        key=f"answer_{k}",
+        max_chars=MAX_ANSWER_LENGTH,
+        placeholder=_optional(exercise.id, "parts", part.id, "placeholder"),
+    )
+    _keep(f"answer_{k}")
+    if button.button(t("exercises.check"), key=f"check_{k}"):
+        st.session_state[CHECKED + k] = (text, dim)
+    if not _checked(k, (text, dim)):
+        return
+    out = compute(ex.check_answer, exercise.id, part.id, text, dim)
+    if out.error:
+        show_error(out.error, {"answer": text})
+        return
+    feedback(out.value, _text(exercise.id, "parts", part.id, "hint"))
+    if out.value.solved:
+        _progress(edition, exercise.id).add(part.id)
+
+
+def _choice(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None:
+    k = _key(edition, n, part.id)
+    _restore(f"choice_{k}")
+    labels = {o: _text(exercise.id, "parts", part.id, "options", o) for o in part.options}
+    choice = st.radio(
+        _text(exercise.id, "parts", part.id, "prompt"),
+        part.options,
+        index=None,
+        key=f"choice_{k}",
+        format_func=labels.__getitem__,
+    )
+    _keep(f"choice_{k}")
+    if st.button(t("exercises.check"), key=f"check_{k}"):
+        st.session_state[CHECKED + k] = choice
+    if choice is None or not _checked(k, choice):
+        return
+    why = _text(exercise.id, "parts", part.id, "why", choice)
+    if ex.check_choice(exercise.id, part.id, choice):
+        st.success(why, icon="✅")
+        _progress(edition, exercise.id).add(part.id)
+    else:
+        st.error(why, icon="❌")
+
+
+def _example(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None:
+    k = _key(edition, n, part.id)
+    for name in (f"answer_{k}", f"answer_{k}_x0"):
+        _restore(name)
+    left, right, button = st.columns([4, 2, 1], vertical_alignment="bottom")
+    f_text = left.text_input(t("field.f"), key=f"answer_{k}", max_chars=200)
+    x0_text = right.text_input(t("field.x0"), key=f"answer_{k}_x0", max_chars=50)
+    for name in (f"answer_{k}", f"answer_{k}_x0"):
+        _keep(name)
+    if button.button(t("exercises.check"), key=f"check_{k}"):
+        st.session_state[CHECKED + k] = (f_text, x0_text)
+    if not _checked(k, (f_text, x0_text)):
+        return
+    out = compute(ex.check_example, f_text, x0_text)
+    if out.error:
+        show_error(out.error, {"f": f_text, "x0": x0_text})
+        return
+    r = out.value
+    shown = {"derivative": r.derivative_latex, "x0": r.x0_latex, "value": r.value}
+    if r.status == "right":
+        kind = t(f"exercises.example.kind.{r.kind}")
+        st.success(t("exercises.example.right", **shown) + " " + kind, icon="✅")
+        _progress(edition, exercise.id).add(part.id)
+    elif r.status == "not_zero":
+        st.error(t("exercises.example.not_zero", **shown), icon="❌")
+    else:
+        st.error(explain_derivative(r.point), icon="❌")
+    if r.status != "right":
+        st.info(_text(exercise.id, "parts", part.id, "hint"), icon="💡")
+    query = {"f": f_text, "x0": us.fmt_number(r.point.x0)}
+    page_link("tangent", "tangent", query, t("exercises.explore_yours", page=t("nav.tangent")))
+
+
+# ----------------------------------------------------------------------------- the card
+
+
+def card(edition: str, n: int) -> None:
+    """Exercise ``n`` of ``edition``: statement, links, parts (by derivation), solution."""
+    exercise = ex.exercise(edition, n)
+    item = exercise.id
+    heading = t("exercises.heading", n=n, edition=t(f"exercises.edition.{edition}"))
+    st.subheader(f"{heading} · {_text(item, 'title')}")
+    st.markdown(_text(item, "statement"))
+    notation = _optional(item, "notation")
+    if notation:
+        st.caption(notation)
+    links(exercise)
+    dim = 2
+    if exercise.dims:
+        _restore(f"dim_{edition}_{n}")
+        dim = st.selectbox(t("exercises.dimension"), exercise.dims, key=f"dim_{edition}_{n}")
+        _keep(f"dim_{edition}_{n}")
+    for group in exercise.groups(edition):
+        with st.container(border=bool(group)):
+            if group:
+                st.markdown(_text(item, "groups", group))
+            for part in exercise.parts_for(edition):
+                if part.group != group:
+                    continue
+                if part.kind != "choice":
+                    st.markdown(_text(item, "parts", part.id, "prompt"))
+                if part.kind == "formula":
+                    _formula(edition, n, exercise, part, dim)
+                elif part.kind == "choice":
+                    _choice(edition, n, exercise, part)
+                else:
+                    _example(edition, n, exercise, part)
+    reveal = "exercises.reveal_proof" if exercise.proof else "exercises.reveal"
+    if st.toggle(t(reveal), key=f"reveal_{edition}_{n}"):
+        st.markdown(_text(item, "solution"))
