@@ -245,12 +245,20 @@ _default_lock = threading.Lock()
 
 
 def default_pool() -> WorkerPool:
-    """The process-wide pool (created on first use, closed at exit)."""
+    """The process-wide pool (created on first use, closed at exit).
+
+    ``CALCLAB_WORKERS`` (default 2) computations run at once, and one more worker is
+    kept warm as a spare: a worker killed for overrunning is replaced in the
+    background while the spare serves the next caller, so no visitor pays a cold
+    start (measured: otherwise one stranger's slow input made everyone's reruns
+    seconds slower, see ``python -m bench.load``). More concurrent computations
+    than cores would only share the same CPU.
+    """
     global _default
     with _default_lock:
         if _default is None:
-            size = int(os.environ.get("CALCLAB_WORKERS", "2"))
-            _default = WorkerPool(size=size, max_workers=max(4, size))
+            slots = max(1, int(os.environ.get("CALCLAB_WORKERS", "2")))
+            _default = WorkerPool(size=slots + 1, max_workers=slots)
             atexit.register(_default.close)
         return _default
 

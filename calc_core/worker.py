@@ -18,6 +18,8 @@ from multiprocessing.connection import Listener
 
 #: Address-space cap for a worker on POSIX systems (bytes).
 MEMORY_LIMIT = 2 * 1024**3
+#: Lower CPU priority of a worker (POSIX): pages keep rendering while sympy grinds.
+WORKER_NICENESS = 10
 #: Seconds to wait for the parent to connect after printing the port; then exit.
 ACCEPT_TIMEOUT = 60.0
 
@@ -61,6 +63,9 @@ def main() -> None:
     if not key:  # the parent exited before handing over a key
         return
     limit_memory()
+    if hasattr(os, "nice"):  # POSIX: user input's mathematics yields the CPU to the web server
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
     import numpy  # noqa: F401  - pay the imports before the first job
     import sympy  # noqa: F401
 

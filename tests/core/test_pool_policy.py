@@ -1,0 +1,50 @@
+"""The default worker pool's policy for a class-sized server (found by ``bench.load``).
+
+``CALCLAB_WORKERS`` computations run at once and one more worker is kept warm, so a
+worker killed for overrunning (a stranger's slow input) never makes the next caller
+wait for a cold start; and workers run at a lower CPU priority than the web server.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from calc_core import guard
+from calc_core.errors import InputError
+from calc_core.worker import WORKER_NICENESS
+
+
+@pytest.fixture
+def fresh_default_pool(monkeypatch):
+    monkeypatch.setenv("CALCLAB_WORKERS", "2")
+    monkeypatch.setattr(guard, "_default", None)
+    pool = guard.default_pool()
+    yield pool
+    pool.close()
+
+
+class TestDefaultPool:
+    def test_one_warm_spare_beyond_the_concurrent_slots(self, fresh_default_pool):
+        pool = fresh_default_pool
+        pool.warm()
+        assert len(pool._idle) == 3  # 2 slots + 1 spare
+
+    def test_after_a_kill_the_next_caller_gets_an_already_running_worker(self, fresh_default_pool):
+        pool = fresh_default_pool
+        pool.warm()
+        before = {w.process.pid for w in pool._idle}
+        with pytest.raises(InputError) as err:
+            pool.run(time.sleep, 30, timeout=0.5)
+        assert err.value.code == "too_complex" and pool.kills == 1
+        assert pool.run(os.getpid) in before
+
+    @pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
+    def test_workers_run_at_a_lower_priority_than_the_server(self, fresh_default_pool):
+        assert pool_niceness(fresh_default_pool) >= min(19, os.nice(0) + WORKER_NICENESS)
+
+
+def pool_niceness(pool) -> int:
+    return pool.run(os.nice, 0)
