@@ -17,6 +17,7 @@ HERE = Path(__file__).parent
 TOPICS = [
     ("limits", "pages/limits.py", "nav.limits", ":material/trending_down:"),
     ("gradients", "pages/gradients.py", "nav.gradients", ":material/explore:"),
+    ("tangent", "pages/tangent.py", "nav.tangent", ":material/show_chart:"),
     ("exercises", "pages/exercises.py", "nav.exercises", ":material/school:"),
 ]
 

@@ -1,0 +1,51 @@
+"""Tangent: f with its tangent line, as the book's plot() draws it -- poles and kinks honest."""
+
+import streamlit as st
+
+from calc_core import tangent
+from lab_ui import tangent_view as view
+from lab_ui import url_state as us
+from lab_ui.charts import tangent as charts
+from lab_ui.i18n import t
+from lab_ui.shell import compute, page_header, show_error, warn_bad_params
+
+LIMIT = tangent.X_LIMIT
+PARAMS = [
+    us.Param("f", "3x^2 - 4x", us.text()),
+    us.Param("x0", 1.0, us.number(-LIMIT, LIMIT), us.fmt_number),
+    us.Param("xmin", 0.0, us.number(-LIMIT, LIMIT), us.fmt_number),
+    us.Param("xmax", 3.0, us.number(-LIMIT, LIMIT), us.fmt_number),
+]
+
+page_header("tangent.title", "tangent.intro")
+warn_bad_params(us.restore(PARAMS))
+view.preset_picker()
+c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+c1.text_input(t("field.f"), key="f", max_chars=200, help=t("field.f_help"))
+box = {"min_value": -LIMIT, "max_value": LIMIT, "format": "%g"}
+c2.number_input(t("field.x0"), key="x0", step=0.1, **box)
+c3.number_input(t("field.xmin"), key="xmin", step=1.0, help=t("tangent.window_help"), **box)
+c4.number_input(t("field.xmax"), key="xmax", step=1.0, help=t("tangent.window_help"), **box)
+view.x0_slider()
+extras = view.extras()
+settings = view.plot_settings()
+us.publish(PARAMS)
+
+s = st.session_state
+window = (float(s.xmin), float(s.xmax))
+out = compute(tangent.curves, s.f, *window)
+if out.error:
+    show_error(out.error, {"f": s.f})
+    st.stop()
+cur = out.value
+at = compute(tangent.tangent_at, s.f, float(s.x0), *window, extras.secant_h)
+if at.error:
+    show_error(at.error)
+view.show_summary(cur, at.value, extras)
+
+series, marks, axes, notes = view.build(cur, at.value, extras, settings)
+st.altair_chart(charts.tangent_chart(series, marks, axes), width="stretch")
+view.show_notes(notes)
+view.download(series)
+with st.expander(t("shell.book_code"), expanded=False):
+    view.show_book_code(cur, at.value, series, settings)
