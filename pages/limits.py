@@ -4,7 +4,7 @@ import streamlit as st
 
 from calc_core import limits
 from calc_core.differences import SCHEMES
-from lab_ui import tables
+from lab_ui import draw, tables
 from lab_ui import url_state as us
 from lab_ui.charts import limits as charts
 from lab_ui.i18n import t
@@ -66,7 +66,7 @@ st.info(
 )
 if r.sweep is not None:
     axis = {k: t(f"limits.axis.{k}") for k in ("h", "error", "scheme", "best", "theory", "eps")}
-    st.altair_chart(charts.error_vs_h(r.sweep, labels, axis), width="stretch")
+    draw.chart(charts.error_vs_h, r.sweep, labels, axis)
     st.caption(t("limits.chart_caption"))
     st.dataframe(tables.scheme_table(r.sweep), hide_index=True, width="stretch")
 
@@ -77,7 +77,7 @@ if view.error:
     show_error(view.error, {"f": s.f})
 else:
     names = {k: t(f"limits.series.{k}") for k in ("f", "secant", "tangent")}
-    st.altair_chart(charts.secant_chart(view.value, names, float(s.x0)), width="stretch")
+    draw.chart(charts.secant_chart, view.value, names, float(s.x0))
     m1, m2 = st.columns(2)
     m1.metric(t("limits.secant_slope"), tables.num(view.value.secant_slope))
     m2.metric(t("limits.tangent_slope"), tables.num(view.value.tangent_slope))
