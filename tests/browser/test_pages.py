@@ -70,6 +70,19 @@ CASES: dict[str, Case] = {
         charts=2,
         url_after={"x0": "0.5", "scheme": "central"},
     ),
+    "gradients": Case(
+        link="f=norm(x)&at=0,0&n=2&lang=en",
+        shows=(t("gradients.norm.title", "en"), r"\|g\|_{2} \le 1"),
+        fields={"f": "norm(x)", "at": "0,0"},
+        title_key="gradients.title",
+        input_key="f",
+        new_value="3x1^2 + 5e^{x2}",
+        shows_after=("6 x_{1}", "5 e^{x_{2}}"),
+        bad_value="x1 +",
+        bad_code="unexpected_end",
+        charts=1,
+        url_after={"at": "0,0", "n": "2"},
+    ),
 }
 
 
