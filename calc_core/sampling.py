@@ -358,13 +358,20 @@ def label(value: float, exact: sp.Expr | None = None, width: float = 1.0) -> str
 # ----------------------------------------------------------------------------- numeric
 
 
-def _robust_range(y: np.ndarray) -> tuple[float, float] | None:
-    """Quantile range of the finite values, widened to the extremes when those are tame."""
+def _robust_range(y: np.ndarray, extremes: np.ndarray | None = None):
+    """Quantile range of the finite values, widened to the extremes when those are tame.
+
+    Quantiles come from ``y`` (the uniform grid: refinement near a pole must not
+    weigh in); the extremes from ``extremes`` when given (all samples, so that an
+    end point found by bisection, like sqrt's 0, counts).
+    """
     finite = y[np.isfinite(y)]
     if finite.size == 0:
         return None
     q_lo, q_hi = np.percentile(finite, [5, 95])
     span = q_hi - q_lo
+    if extremes is not None and np.isfinite(extremes).any():
+        finite = extremes[np.isfinite(extremes)]
     y_min, y_max = float(np.min(finite)), float(np.max(finite))
     lo = y_min if y_min >= q_lo - span else float(q_lo)
     hi = y_max if y_max <= q_hi + span else float(q_hi)
@@ -616,7 +623,7 @@ def _sample(expr, lo, hi, var, focus, max_points, base_points, budget) -> Sample
         y=np.where(np.isfinite(b.y), b.y, np.nan),
         singular=tuple(singular[:MAX_LISTED]),
         gaps=_gaps(b.x, b.y, b.breaks, width),
-        y_range=_final_range(base_range, fn, focus),
+        y_range=_final_range(_robust_range(base_y, b.y), fn, focus),
         complete=complete,
         crowded=crowded,
     )

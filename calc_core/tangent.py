@@ -61,7 +61,19 @@ BOOK_POINTS = 30
 #: The book's line formats, in order: plot()'s ``fmts=('-', 'm--', 'g-.', 'r:')``.
 BOOK_FMTS = ("-", "m--", "g-.", "r:")
 #: Statuses for which there is no tangent line, each explained on the page.
-NO_TANGENT = ("undefined", "outside", "not_differentiable", "vertical", "one_sided", "unknown")
+NO_TANGENT = (
+    "undefined",
+    "outside",
+    "too_large",
+    "not_differentiable",
+    "vertical",
+    "one_sided",
+    "unknown",
+)
+#: f' and f'' with more tree nodes than this are neither differentiated further, drawn nor
+#: printed: a product of 19 factors has an f'' of ~18000 nodes (seconds to build and to
+#: evaluate, 100 kB of LaTeX).
+MAX_DERIVATIVE_NODES = 800
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -288,13 +300,19 @@ def line_python(
     return f"{x_term} {'+' if b > 0 else '-'} {_python_number(magnitude, abs(b))}"
 
 
-def _outside_domain(expr: sp.Expr, x0: float) -> bool:
-    """True when f is undefined on both sides of x0 too (not just at the point)."""
+def _why_undefined(expr: sp.Expr, x0: float) -> str:
+    """``too_large`` (f(x0) overflows float64), ``outside`` (f undefined on both sides of
+    x0 too) or ``undefined`` (f undefined at x0 itself only, like 1/x at 0)."""
     fn = compile_expr(expr, ("x",))
     steps = np.array([1e-9, 1e-7, 1e-5, 1e-3]) * max(1.0, abs(x0))
     with np.errstate(all="ignore"):
+        at = fn(np.array([x0]))
         values = np.concatenate([fn(x0 - steps), fn(x0 + steps)])
-    return not np.any(np.isfinite(values))
+    if np.isinf(at).all():  # a pole (1/0) or a finite value beyond float64?
+        exact = expr.subs(symbol("x"), exact_point(x0))
+        if exact.is_finite and exact.is_extended_real:
+            return "too_large"
+    return "undefined" if np.any(np.isfinite(values)) else "outside"
 
 
 def tangent_line(expr: sp.Expr, x0: float, var: str = "x") -> TangentLine:
@@ -317,8 +335,8 @@ def tangent_line(expr: sp.Expr, x0: float, var: str = "x") -> TangentLine:
     )
     if not point.exists:
         status = point.status
-        if status == "undefined" and _outside_domain(expr, point.x0):
-            status = "outside"
+        if status == "undefined":
+            status = _why_undefined(expr, point.x0)
         return TangentLine(
             status,
             f0=point.f0,
@@ -372,8 +390,8 @@ class Curves:
     xmin: float
     xmax: float
     f: Sample
-    d1: Sample | None  # None when f' cannot be evaluated numerically
-    d1_latex: str
+    d1: Sample | None  # None when f' is too long (MAX_DERIVATIVE_NODES) or not evaluable
+    d1_latex: str  # "" when f' is too long to show
     d1_python: str
     d2: Sample | None
     d2_latex: str
@@ -444,11 +462,25 @@ def line_samples(
         return x, slope * x + intercept
 
 
-def _derivative_sample(d: sp.Expr, lo: float, hi: float) -> Sample | None:
+def _nodes(expr: sp.Expr) -> int:
+    return sum(1 for _ in sp.preorder_traversal(expr))
+
+
+def _derivative_sample(d: sp.Expr | None, lo: float, hi: float) -> Sample | None:
+    if d is None:
+        return None
     try:
         return sample(d, lo, hi, budget=DERIVATIVE_BUDGET)
-    except NotImplementedError:
+    except NotImplementedError:  # a function compile_expr does not know: no curve
         return None
+
+
+def _derivative_code(d: sp.Expr | None) -> tuple[str, str, bool]:
+    """LaTeX and Python of a derivative ("" when there is none to show), and numpy use."""
+    if d is None:
+        return "", "", False
+    code, needs_numpy = ("", False) if d.has(sp.Piecewise) else python_source(d)
+    return sp.latex(d), code, needs_numpy
 
 
 def curves(f_text: str, xmin: float, xmax: float) -> Curves:
@@ -463,15 +495,17 @@ def curves(f_text: str, xmin: float, xmax: float) -> Curves:
     expr = _parse_f(f_text)
     x = symbol("x")
     d1 = _pointwise(sp.diff(expr, x))
-    d2 = _pointwise(sp.diff(d1, x))
+    d1 = d1 if _nodes(d1) <= MAX_DERIVATIVE_NODES else None
+    d2 = None if d1 is None else _pointwise(sp.diff(d1, x))
+    d2 = d2 if d2 is not None and _nodes(d2) <= MAX_DERIVATIVE_NODES else None
     body, needs_numpy = python_source(expr)
     step = book_step(lo, hi)
     grid = np.arange(lo, hi, step)
     with np.errstate(all="ignore"):
         on_grid = compile_expr(expr, ("x",))(grid)
     hits = tuple(float(v) for v in grid[~np.isfinite(on_grid)][:20])
-    d1_py, np1 = python_source(d1) if not d1.has(sp.Piecewise) else ("", False)
-    d2_py, np2 = python_source(d2) if not d2.has(sp.Piecewise) else ("", False)
+    d1_tex, d1_py, np1 = _derivative_code(d1)
+    d2_tex, d2_py, np2 = _derivative_code(d2)
     return Curves(
         f_text=f_text,
         f_latex=sp.latex(expr),
@@ -481,10 +515,10 @@ def curves(f_text: str, xmin: float, xmax: float) -> Curves:
         xmax=hi,
         f=sample(expr, lo, hi, budget=F_BUDGET),
         d1=_derivative_sample(d1, lo, hi),
-        d1_latex=sp.latex(d1),
+        d1_latex=d1_tex,
         d1_python=d1_py,
         d2=_derivative_sample(d2, lo, hi),
-        d2_latex=sp.latex(d2),
+        d2_latex=d2_tex,
         d2_python=d2_py,
         book_step=step,
         book_hits=hits,

@@ -174,10 +174,14 @@ def _listing(labels: Sequence[str], sep: str = ", ") -> str:
 def show_summary(cur: Curves, res: TangentResult | None, ex: Extras) -> None:
     """f, the tangent's equation with f(x0) and f'(x0), or why there is no tangent."""
     st.latex(rf"f(x) = {cur.f_latex}")
-    if ex.d1:
-        st.latex(rf"f'(x) = {cur.d1_latex}")
-    if ex.d2:
-        st.latex(rf"f''(x) = {cur.d2_latex}")
+    for on, tex, sample, key in (
+        (ex.d1, cur.d1_latex, cur.d1, "d1"),
+        (ex.d2, cur.d2_latex, cur.d2, "d2"),
+    ):
+        if on and tex:
+            st.latex(rf"{'f' + chr(39) * int(key[1])}(x) = {tex}")
+        if on and sample is None:
+            st.caption(t("tangent.note.no_derivative", name=_series_name(key, "", "")))
     if res is None:
         return
     line, x0 = res.line, res.x0_label
@@ -220,8 +224,9 @@ def _auto_ylim(cur: Curves, res, ex: Extras, series: list[Series], yscale: str):
     ranges = [cur.f.y_range]
     ranges += [c.y_range for c, on in ((cur.d1, ex.d1), (cur.d2, ex.d2)) if c is not None and on]
     lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
-    if res is not None and res.line.f0 is not None:
-        lo, hi = min(lo, res.line.f0), max(hi, res.line.f0)
+    if res is not None and res.line.f0 is not None:  # the tangent point, not on the edge
+        pad = 0.08 * (hi - lo)
+        lo, hi = min(lo, res.line.f0 - pad), max(hi, res.line.f0 + pad)
     if yscale == "log" and lo <= 0:
         ys = np.concatenate([s.y for s in series if s.key in ("f", "d1", "d2")] or [np.empty(0)])
         positive = ys[np.isfinite(ys) & (ys > 0)]

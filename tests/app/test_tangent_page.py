@@ -233,6 +233,14 @@ class TestOptions:
         (code,) = at.code
         assert "6*x - 4" in code.value and "fmts=" in code.value
 
+    def test_a_derivative_too_long_to_draw_is_said_so(self):
+        product = "".join(f"(x-{k}/7)" for k in range(1, 20))
+        at = run(f=f"1/({product})", x0="0.05", xmin="-3", xmax="3")
+        at.checkbox(key="tangent_d1").check().run()
+        assert not at.exception
+        assert any(is_message("tangent.note.no_derivative", m) for m in texts(at))
+        assert series_names(at) == ["f(x)", "Tangent line (x=0.05)"]
+
     def test_log_scale_drops_non_positive_values_and_says_so(self):
         at = run()
         at.selectbox(key="tangent_yscale").select("log").run()

@@ -112,6 +112,10 @@ class TestNoTangent:
         assert curves("x^(1/3)", -1, 1).principal_root
         assert not curves("sqrt(x)", -1, 1).principal_root
 
+    def test_overflow_is_too_large_not_undefined(self):
+        assert tangent_line(parse("exp(1000x)"), 1.0).status == "too_large"
+        assert tangent_line(parse("1/((x - 1)(x - 2))"), 1.0).status == "undefined"
+
     def test_a_hole_is_undefined_not_outside(self):
         assert tangent_line(parse("sin(x)/x"), 0.0).status == "undefined"
 
@@ -216,6 +220,12 @@ class TestPageRecords:
         ok = np.isfinite(c.d1.y)
         assert np.allclose(c.d1.y[ok], 6 * c.d1.x[ok] - 4)
         assert np.allclose(c.d2.y, 6)
+
+    def test_derivatives_too_long_to_use_are_left_out(self):
+        product = "".join(f"(x-{k}/7)" for k in range(1, 20))
+        c = curves(f"1/({product})", -3, 3)
+        assert c.d1 is None and c.d1_latex == "" and c.d2 is None
+        assert len([p for p in c.f.singular if p.kind == "pole"]) == 19
 
     def test_derivative_of_a_kink_has_no_distribution(self):
         c = curves("|x|", -1, 1)
