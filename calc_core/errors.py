@@ -110,4 +110,15 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "x0_outside": ("x0", "xmin", "xmax"),
     # answers typed on the exercises page (calc_core.answers)
     "too_many_components": ("limit", "got"),
+    # named definitions and points (calc_core.definitions; the chain-rule page)
+    "definition_syntax": (),
+    "definition_name": ("name",),
+    "definition_empty": ("name",),
+    "reserved_name": ("name",),
+    "duplicate_name": ("name",),
+    "too_many_definitions": ("limit",),
+    "undeclared_variable": ("name", "allowed"),
+    "definition_cycle": ("cycle",),
+    "no_inputs": (),
+    "too_many_paths": ("limit", "name"),
 }

@@ -1,0 +1,110 @@
+"""Are two formulas the same function? Symbolically when that is cheap, numerically otherwise.
+
+The chain-rule pages prove things ("the rule tree ends in sympy's derivative", "the
+sum over paths equals differentiating the composite directly"). Deciding that two
+sympy expressions are equal is undecidable in general and can be slow in practice:
+``expand`` of ``(a + b)^200`` or ``simplify`` of a long trigonometric sum can take
+seconds. :func:`same_function` therefore climbs a short ladder and stops at the
+first rung that answers:
+
+1. ``a - b`` is already 0 after sympy's automatic evaluation;
+2. ``expand(a - b)`` is 0, tried only when the difference is small and contains no
+   large integer power (so expansion cannot explode);
+3. ``simplify(a - b)`` is 0, tried only for short differences;
+4. both agree at random points of the real domain (float64, relative tolerance);
+
+and says which rung answered: ``"symbolic"`` (1-3), ``"numeric"`` (4),
+``"different"`` (a point where they disagree) or ``"unknown"`` (no point where
+both are defined).
+
+Examples
+--------
+>>> from calc_core.parser import parse
+>>> x = parse("x")
+>>> same_function(parse("2sin(x)cos(x)"), parse("sin(2x)"), ("x",))
+'symbolic'
+>>> same_function(parse("x^2"), parse("x^2 + 1e-3"), ("x",))
+'different'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import sympy as sp
+
+from calc_core.numeric import compile_expr
+from calc_core.parser import symbol
+
+#: ``expand`` is tried only below this operation count ...
+EXPAND_MAX_OPS = 250
+#: ... and when no power of a sum has an integer exponent above this.
+EXPAND_MAX_POWER = 12
+#: ``simplify`` is tried only below this operation count (it can take seconds above).
+SIMPLIFY_MAX_OPS = 30
+#: Random points tried by the numerical rung, and how many must be usable.
+SAMPLES = 24
+MIN_USABLE = 4
+
+
+def _expandable(expr: sp.Expr) -> bool:
+    if sp.count_ops(expr) > EXPAND_MAX_OPS:
+        return False
+    for p in expr.atoms(sp.Pow):
+        n = p.exp
+        if n.is_Integer and abs(int(n)) > EXPAND_MAX_POWER and p.base.is_Add:
+            return False
+        if n.is_Rational and not n.is_Integer and abs(n) > EXPAND_MAX_POWER:
+            return False
+    return True
+
+
+def symbolic_zero(diff: sp.Expr) -> bool:
+    """True when ``diff`` is provably 0 by a cheap rung (never a slow expansion)."""
+    if diff == 0:
+        return True
+    if not _expandable(diff):
+        return False
+    if sp.expand(diff) == 0:
+        return True
+    if sp.count_ops(diff) <= SIMPLIFY_MAX_OPS:
+        return sp.simplify(diff) == 0
+    return False
+
+
+def sample_points(n_vars: int, samples: int = SAMPLES, seed: int = 20240) -> np.ndarray:
+    """``samples`` x ``n_vars`` points: half in [-3, 3], half in (0.1, 3] (for logs and roots)."""
+    rng = np.random.default_rng(seed)
+    wide = rng.uniform(-3.0, 3.0, size=(samples // 2, n_vars))
+    positive = rng.uniform(0.1, 3.0, size=(samples - samples // 2, n_vars))
+    return np.vstack([positive, wide])
+
+
+def numeric_verdict(
+    a: sp.Expr, b: sp.Expr, variables: Sequence[str | sp.Symbol], points: np.ndarray | None = None
+) -> str:
+    """``"numeric"`` if a and b agree wherever both are defined, else ``"different"``/``"unknown"``.
+
+    >>> from calc_core.parser import parse
+    >>> numeric_verdict(parse("log(x^2)"), parse("2log(x)"), ("x",))
+    'numeric'
+    """
+    syms = [v if isinstance(v, sp.Symbol) else symbol(v) for v in variables]
+    pts = sample_points(len(syms)) if points is None else np.atleast_2d(points)
+    cols = [pts[:, k] for k in range(len(syms))]
+    va = compile_expr(a, syms)(*cols) if syms else np.full(len(pts), float(sp.N(a)))
+    vb = compile_expr(b, syms)(*cols) if syms else np.full(len(pts), float(sp.N(b)))
+    with np.errstate(all="ignore"):
+        usable = np.isfinite(va) & np.isfinite(vb) & (np.abs(va) < 1e12) & (np.abs(vb) < 1e12)
+    if usable.sum() < min(MIN_USABLE, len(pts)):
+        return "unknown"
+    ok = np.isclose(va[usable], vb[usable], rtol=1e-8, atol=1e-10)
+    return "numeric" if bool(ok.all()) else "different"
+
+
+def same_function(a: sp.Expr, b: sp.Expr, variables: Sequence[str | sp.Symbol]) -> str:
+    """How ``a == b`` is known: ``symbolic``, ``numeric``, ``different`` or ``unknown``."""
+    if symbolic_zero(a - b):
+        return "symbolic"
+    return numeric_verdict(a, b, variables)
