@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -231,7 +232,8 @@ class GradientResult:
     ``status``: ``ok`` (the gradient exists), ``undefined`` (f itself is undefined at
     the point), ``not_differentiable`` (a kink: some one-sided slopes differ or are
     infinite), ``formula_undefined`` (the formula is 0/0 there but the one-sided
-    slopes agree, so the gradient may exist as a limit).
+    slopes agree, so the gradient may exist as a limit), ``too_large`` (f or a partial
+    derivative is a finite number beyond float64, such as e^1000: exact values only).
     """
 
     f_text: str
@@ -263,6 +265,13 @@ class GradientResult:
 # ----------------------------------------------------------------------------- helpers
 
 
+@functools.cache
+def _warm_simplify() -> None:
+    """Pay ``simplify``'s first-call cost (0.1-0.4 s measured) once per process, off the budget."""
+    x, y = symbol("x1"), symbol("x2")
+    sp.simplify(x / sp.sqrt(x**2 + y**2) + sp.sin(x) ** 2 + sp.cos(x) ** 2)
+
+
 def simplify_gradient(
     components: list[sp.Expr], budget: float = SIMPLIFY_BUDGET
 ) -> tuple[list[sp.Expr], Simplification]:
@@ -272,6 +281,7 @@ def simplify_gradient(
     kept only if it is shorter; a component it cannot finish in time gets
     ``factor_terms`` (common factors pulled out, ~ms) or stays as differentiated.
     """
+    _warm_simplify()
     started = time.perf_counter()
     deadline = started + budget
     out, methods, timed_out = [], [], False
@@ -348,8 +358,19 @@ def _vanishes(value: sp.Expr) -> bool:
     return bool(zero)
 
 
+def _overflows(value: sp.Expr) -> bool:
+    """A finite real number beyond float64 (``e^{1000}``), as opposed to an undefined one."""
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return False
+    try:
+        approx = sp.N(value, 20)
+    except (TypeError, ValueError):
+        return False
+    return bool(approx.is_extended_real and approx.is_finite and abs(approx) > 1e300)
+
+
 def _short_latex(value: sp.Expr) -> str | None:
-    if real_value(value) is None:
+    if real_value(value) is None and not _overflows(value):
         return None
     text = latex(value)
     return text if len(text) <= MAX_EXACT_LATEX else None
@@ -407,6 +428,10 @@ def _near_kink(grad_fn, point: np.ndarray, g0: np.ndarray) -> tuple[int, ...]:
 
 
 def _vector_latex(entries: list[str]) -> str:
+    """A column vector; entries in display style, so fractions stay readable."""
+    if any(r"\frac" in e for e in entries):
+        entries = [rf"\displaystyle {e}" for e in entries]
+        return r"\left[\begin{matrix}" + r"\\[6pt]".join(entries) + r"\end{matrix}\right]"
     return r"\left[\begin{matrix}" + r"\\".join(entries) + r"\end{matrix}\right]"
 
 
@@ -431,16 +456,21 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
 
     raw = [sp.diff(expr, s) for s in syms]
     shown, simplification = simplify_gradient(raw)
-    f_value = real_value(expr.xreplace(at))
+    f_exact = expr.xreplace(at)
+    f_value = real_value(f_exact)
     exact_values = [c.xreplace(at) for c in raw]
     values = [real_value(v) if f_value is not None else None for v in exact_values]
+    overflow = [_overflows(v) for v in (f_exact, *exact_values)]
 
     fn = compile_expr(expr, syms)
     grad_fn = [compile_expr(c, syms) for c in raw]
     central, steps = central_differences(fn, point)
     kinks = kink_functions([expr, *raw])
     on_kink = f_value is not None and any(_vanishes(k.xreplace(at)) for k in kinks)
-    examine = f_value is not None and (on_kink or any(v is None for v in values))
+    undefined_partial = any(
+        v is None and not big for v, big in zip(values, overflow[1:], strict=True)
+    )
+    examine = f_value is not None and (on_kink or undefined_partial)
     partials = []
     for i, name in enumerate(names):
         left = right = None
@@ -455,7 +485,9 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
                 name=name,
                 latex=latex(shown[i]),
                 value=value,
-                value_latex=_short_latex(exact_values[i]) if value is not None else None,
+                value_latex=_short_latex(exact_values[i])
+                if f_value is not None or overflow[0]
+                else None,
                 central=num,
                 difference=abs(value - num) if value is not None and num is not None else None,
                 left=left,
@@ -464,11 +496,13 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
             )
         )
     if f_value is None:
-        status = "undefined"
+        status = "too_large" if overflow[0] else "undefined"
     elif any(p.kink for p in partials):
         status = "not_differentiable"
-    elif any(v is None for v in values):
+    elif undefined_partial:
         status = "formula_undefined"
+    elif any(overflow):
+        status = "too_large"
     else:
         status = "ok"
     near_axes: tuple[int, ...] = ()

@@ -11,12 +11,15 @@ import secrets
 import pandas as pd
 import streamlit as st
 
-from calc_core.gradients import EXAMPLES, GradientResult
+from calc_core.gradients import EXAMPLES, MAX_N, FieldView, GradientResult
 from calc_core.matrix_rules import SEED_LIMIT, RuleCheck, RulesResult
 from calc_core.norms import NormCase
 from lab_ui.i18n import t
 
-PLANES = [f"{i},{j}" for i in range(1, 7) for j in range(i + 1, 7)]
+PLANES = [f"{i},{j}" for i in range(1, MAX_N + 1) for j in range(i + 1, MAX_N + 1)]
+DIMENSIONS = list(range(1, MAX_N + 1))
+#: The page's two views: the visitor's function, and the book's matrix rules.
+VIEWS = ("explore", "rules")
 
 
 def num(value: float | None, digits: int = 10) -> str:
@@ -66,6 +69,10 @@ def plane_label(plane: str) -> str:
     return f"(x{i}, x{j})"
 
 
+def view_label(name: str) -> str:
+    return t(f"gradients.tab.{name}")
+
+
 def example_label(example_id: str) -> str:
     return t(f"gradients.example.{example_id}")
 
@@ -107,6 +114,8 @@ def show_result(r: GradientResult) -> None:
     if r.gradient_at_latex is not None and r.status == "ok":
         decimals = r", ".join(num(p.value, 6) for p in r.partials)
         st.latex(rf"{point} = {r.gradient_at_latex} \approx ({decimals})")
+    elif r.gradient_at_latex is not None and r.status == "too_large":
+        st.latex(rf"{point} = {r.gradient_at_latex}")
     st.subheader(t("gradients.check_title"))
     st.dataframe(partials_table(r), hide_index=True, width="stretch")
     step = ", ".join(f"{h:.1e}" for h in r.step)
@@ -139,6 +148,22 @@ def show_norm(case: NormCase, point: str) -> None:
     if case.formula_value_in_set is not None:
         key = "in_set" if case.formula_value_in_set else "not_in_set"
         st.caption(t(f"gradients.norm.formula_{key}"))
+
+
+def field_caption(field: FieldView) -> str:
+    """How to read the field chart, and which coordinates a slice holds fixed."""
+    fixed = ", ".join(f"{name} = {value:g}" for name, value in field.fixed)
+    caption = t("gradients.field_caption")
+    return f"{caption} {t('gradients.slice_fixed', fixed=fixed)}" if fixed else caption
+
+
+def show_book_code(r: GradientResult) -> None:
+    """The book has no gradient cell: the numpy check of this f, and what it prints."""
+    with st.expander(t("shell.book_code"), expanded=False):
+        st.caption(t("gradients.book_code_note"))
+        st.code(r.book_code, language="python")
+        st.caption(t("shell.book_output"))
+        st.code("\n".join(r.book_output), language="text")
 
 
 # ----------------------------------------------------------------------------- rules panel
@@ -192,9 +217,10 @@ def show_rule(c: RuleCheck) -> None:
     nrows, ncols = c.numerator_shape
     right.caption(t("gradients.rules.numerator", rows=nrows, cols=ncols))
     right.latex(c.numerator_latex + r" = " + c.numerator_value_latex)
-    numeric = pd.DataFrame(c.numeric.reshape(rows, cols)).map(lambda v: f"{v:.6f}")
+    numeric = c.numeric.reshape(rows, cols)
+    body = r"\\".join(" & ".join(f"{v:.6f}" for v in row) for row in numeric)
     st.caption(t("gradients.rules.numeric"))
-    st.dataframe(numeric, hide_index=True)
+    st.latex(r"\begin{bmatrix}" + body + r"\end{bmatrix}")
     ok = c.max_error < 1e-6
     message = t("gradients.rules.agree" if ok else "gradients.rules.disagree", err=sci(c.max_error))
     (st.success if ok else st.error)(message, icon="✅" if ok else "🚫")

@@ -18,6 +18,7 @@ import math
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa  # Streamlit's own dependency: its charts travel as Arrow
 
 from calc_core.gradients import CurveView, FieldView
 from lab_ui.charts import BOOK_COLORS, DASHES
@@ -30,18 +31,22 @@ OVERLAP = 0.6
 LABELS = ("f", "level", "field", "gradient", "tangent", "point")
 
 
-def _segments(x, y, dx, dy, kind: str) -> pd.DataFrame:
+def _segments(x, y, dx, dy, label: str) -> dict[str, np.ndarray]:
     """Segments centred on (x, y) with direction (dx, dy); ``angle`` for a head at the tip."""
-    return pd.DataFrame(
-        {
-            "x": x - dx / 2,
-            "y": y - dy / 2,
-            "x2": x + dx / 2,
-            "y2": y + dy / 2,
-            "angle": np.degrees(np.arctan2(dx, dy)) % 360,
-            "kind": kind,
-        }
-    )
+    x, y, dx, dy = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x, y, dx, dy))
+    return {
+        "x": x - dx / 2,
+        "y": y - dy / 2,
+        "x2": x + dx / 2,
+        "y2": y + dy / 2,
+        "angle": np.degrees(np.arctan2(dx, dy)) % 360,
+        "label": np.full(x.shape, label, dtype=object),
+    }
+
+
+def _table(columns: dict[str, np.ndarray]) -> pa.Table:
+    """An Arrow table straight from numpy: Streamlit ships it as is (no pandas, no threads)."""
+    return pa.table({k: pa.array(v) for k, v in columns.items()})
 
 
 def arrow_lengths(view: FieldView, cells: int = 11) -> np.ndarray:
@@ -65,17 +70,18 @@ def _q(field: str, **extra) -> dict:
 def field_chart(view: FieldView, labels: dict[str, str]) -> dict:
     """Heat map of f, level curves, gradient arrows, the point, its gradient and tangent.
 
-    Returns a Vega-Lite spec for ``st.vega_lite_chart`` (tables in ``datasets`` go to
-    the browser as Arrow). Written as a plain spec rather than with Altair: building
-    and validating these four layers through Altair cost ~50 ms on every rerun here
-    (measured), more than the whole rest of the page. ``labels`` has the keys in
-    :data:`LABELS`.
+    Returns a Vega-Lite spec for ``st.vega_lite_chart`` whose ``datasets`` are Arrow
+    tables. Written as a plain spec rather than with Altair: building and validating
+    these four layers through Altair cost ~50 ms on every rerun here (measured), more
+    than the whole rest of the page; and the tables are built from numpy directly,
+    since pandas-to-Arrow starts a thread pool for each table, which costs several
+    milliseconds on a busy 2-core server. ``labels`` has the keys in :data:`LABELS`.
     """
     xs, ys, z = view.xs, view.ys, view.z
     dx, dy = xs[1] - xs[0], ys[1] - ys[0]
     gx, gy = np.meshgrid(xs, ys)
     keep = np.isfinite(z).ravel()
-    heat = pd.DataFrame(
+    heat = _table(
         {
             "x": (gx - OVERLAP * dx).ravel()[keep],
             "x2": (gx + OVERLAP * dx).ravel()[keep],
@@ -94,29 +100,26 @@ def field_chart(view: FieldView, labels: dict[str, str]) -> dict:
     lo, hi = (float(v) for v in np.percentile(finite, [2, 98])) if finite.size else (0.0, 1.0)
     if hi <= lo:
         lo, hi = lo - 1, hi + 1
-    frames = []
-    if len(view.segments):
-        level = view.segments
-        mid_x, mid_y = (level[:, 0] + level[:, 2]) / 2, (level[:, 1] + level[:, 3]) / 2
-        frames.append(
-            _segments(mid_x, mid_y, level[:, 2] - level[:, 0], level[:, 3] - level[:, 1], "level")
-        )
-    if len(view.arrows):
-        vec = arrow_lengths(view)
-        moving = np.hypot(vec[:, 0], vec[:, 1]) > 0
-        a = view.arrows[moving]
-        frames.append(_segments(a[:, 0], a[:, 1], vec[moving, 0], vec[moving, 1], "field"))
+    names = [labels[k] for k in ("level", "field", "gradient", "tangent")]
+    level = view.segments
+    mid_x, mid_y = (level[:, 0] + level[:, 2]) / 2, (level[:, 1] + level[:, 3]) / 2
+    lines = [
+        _segments(mid_x, mid_y, level[:, 2] - level[:, 0], level[:, 3] - level[:, 1], names[0])
+    ]
+    vec = arrow_lengths(view)
+    moving = np.hypot(vec[:, 0], vec[:, 1]) > 0
+    a = view.arrows[moving]
+    heads = [_segments(a[:, 0], a[:, 1], vec[moving, 0], vec[moving, 1], names[1])]
     if view.grad0 is not None and math.hypot(*view.grad0) > 0:
         gu, gv = view.grad0
-        ux, uy = (np.array([gu, gv]) / math.hypot(gu, gv) * 0.35 * r).tolist()
-        at_tip = _segments(np.array([px + ux / 2]), np.array([py + uy / 2]), ux, uy, "gradient")
-        frames.append(at_tip)
-        frames.append(_segments(np.array([px]), np.array([py]), 2 * uy, -2 * ux, "tangent"))
-    kinds = ["level", "field", "gradient", "tangent"]
-    names = [labels[k] for k in kinds]
-    lines = pd.concat(frames, ignore_index=True) if frames else _segments(*[np.array([])] * 4, "")
-    lines["label"] = lines["kind"].map(dict(zip(kinds, names, strict=True)))
-    heads = lines[lines["kind"].isin(["field", "gradient"])]
+        ux, uy = gu / math.hypot(gu, gv) * 0.35 * r, gv / math.hypot(gu, gv) * 0.35 * r
+        heads.append(_segments(px + ux / 2, py + uy / 2, ux, uy, names[2]))
+        lines.append(_segments(px, py, 2 * uy, -2 * ux, names[3]))
+    lines += heads
+
+    def joined(parts: list[dict]) -> pa.Table:
+        return _table({k: np.concatenate([part[k] for part in parts]) for k in parts[0]})
+
     palette = {"domain": names, "range": ["#ffffff", "#000000", POINT_COLOR, POINT_COLOR]}
     label = {"field": "label", "type": "nominal"}
     return {
@@ -127,9 +130,9 @@ def field_chart(view: FieldView, labels: dict[str, str]) -> dict:
         "usermeta": {"embedOptions": {"renderer": "svg"}},
         "datasets": {
             "heat": heat,
-            "lines": lines.drop(columns=["kind"]),
-            "heads": heads.drop(columns=["kind"]),
-            "point": pd.DataFrame({"x": [px], "y": [py], "label": [labels["point"]]}),
+            "lines": joined(lines),
+            "heads": joined(heads),
+            "point": _table({"x": [px], "y": [py], "label": [labels["point"]]}),
         },
         "layer": [
             {

@@ -26,6 +26,7 @@ PAGE = ROOT / "pages" / "gradients.py"
 DASHBOARD = ROOT / "dashboard.py"
 DEFAULT_URL = {
     "lang": "en",
+    "view": "explore",
     "f": "3x1^2 + 5e^{x2}",
     "at": "1, 0",
     "n": "2",
@@ -144,6 +145,11 @@ class TestNormAtZero:
         at = run(f="norm(x, 1)", at="0.000001, 1", n="2")
         assert any("very close to a kink along x1" in w for w in warnings(at))
 
+    def test_overflow_is_explained_and_exact_values_are_kept(self):
+        at = run(f="exp(x1)", at="1000", n="1")
+        assert any("beyond the range of float64" in w for w in warnings(at))
+        assert any(r"= \left[\begin{matrix}e^{1000}" in x for x in latex_texts(at))
+
     def test_squared_norm_is_the_smooth_case(self):
         at = run(f="norm(x)^2", at="0, 0", n="2")
         assert warnings(at) == [] and table(at)["value"] == ["0", "0"]
@@ -211,13 +217,25 @@ class TestUrlRoundTrip:
         first.text_input(key="at").input("0.5, -2, 1").run()
         first.selectbox(key="n").select(3).run()
         first.selectbox(key="plane").select("2,3").run()
-        first.selectbox(key="rule").select("xTAx").run()
         assert_no_exception(first)
         link = dict(first.query_params)
-        assert link["n"] == "3" and link["plane"] == "2,3" and link["rule"] == "xTAx"
+        assert (link["f"], link["at"], link["n"], link["plane"]) == (
+            "x1^2 x2 + norm(x, 1)",
+            "0.5, -2, 1",
+            "3",
+            "2,3",
+        )
         second = run(**link)
         assert latex_texts(second) == latex_texts(first)
+        assert chart_spec(charts(second)[0]) == chart_spec(charts(first)[0])
         assert dict(second.query_params) == link
+
+    def test_a_copied_link_to_a_rule_restores_it(self):
+        first = run(view="rules", seed="7")
+        first.selectbox(key="rule").select("xTAx").run()
+        link = dict(first.query_params)
+        assert (link["view"], link["rule"], link["seed"]) == ("rules", "xTAx", "7")
+        assert latex_texts(run(**link)) == latex_texts(first)
 
     def test_changing_n_resizes_the_point(self):
         at = run()
@@ -236,13 +254,22 @@ class TestUrlRoundTrip:
         assert at.query_params["f"] == "norm(x)"
 
     def test_the_rules_seed_is_in_the_link_and_rerolls(self):
-        at = run(seed="2532")
+        at = run(view="rules", seed="2532")
         before = latex_texts(at)
         at.button(key="reroll").click().run()
         assert at.query_params["seed"] != "2532"
         assert latex_texts(at) != before
-        again = run(seed="2532")
+        again = run(view="rules", seed="2532")
         assert latex_texts(again) == before
+
+    def test_switching_views_keeps_the_function(self):
+        at = run(f="norm(x, 1)", at="0, 2")
+        at.radio(key="view").set_value("rules").run()
+        assert at.query_params["view"] == "rules" and at.query_params["f"] == "norm(x, 1)"
+        assert len(at.dataframe) == 1  # the rules summary
+        at.radio(key="view").set_value("explore").run()
+        assert at.text_input(key="f").value == "norm(x, 1)"
+        assert any("not differentiable" in w for w in warnings(at))
 
 
 class TestLanguages:
@@ -250,7 +277,7 @@ class TestLanguages:
         at = run(lang="zh")
         assert at.title[0].value == t("gradients.title", "zh") == "梯度：偏导数、范数与矩阵求导法则"
         assert table(at, "zh")["value"] == ["6", "5"]
-        assert [tab.label for tab in at.tabs] == ["你的函数", "书中的法则"]
+        assert at.radio(key="view").options == ["你的函数", "书中的法则"]
 
     def test_chinese_messages_for_a_kink(self):
         at = run(lang="zh", f="norm(x, 1)", at="0, 2")
@@ -314,7 +341,8 @@ class TestBadInput:
         assert "choose n of at least 3" in message
 
     @pytest.mark.parametrize(
-        ("name", "value"), [("n", "9"), ("n", "two"), ("plane", "7,8"), ("seed", "-1")]
+        ("name", "value"),
+        [("n", "9"), ("n", "two"), ("plane", "7,8"), ("seed", "-1"), ("view", "tabs")],
     )
     def test_bad_link_values_fall_back_with_a_specific_warning(self, name, value):
         at = run(**{name: value})
@@ -322,26 +350,27 @@ class TestBadInput:
         assert at.query_params[name] == DEFAULT_URL[name]
         assert errors(at) == []
 
-    def test_rules_tab_still_works_when_f_is_wrong(self):
-        at = run(f="x1 +")
-        assert len(errors(at)) == 1
-        rules = at.dataframe[0].value  # the rules summary is the only table left
+    def test_the_rules_view_still_works_when_f_is_wrong(self):
+        assert len(errors(run(f="x1 +"))) == 1
+        at = run(f="x1 +", view="rules")
+        assert errors(at) == []
+        rules = at.dataframe[0].value
         assert rules[t("gradients.rules.col.symbolic", "en")].tolist() == ["✓"] * 5
 
 
 class TestRulesPanel:
     def test_every_rule_agrees_symbolically_and_numerically(self):
-        at = run()
-        rules = at.dataframe[1].value
+        at = run(view="rules")
+        rules = at.dataframe[0].value
         assert rules[t("gradients.rules.col.symbolic", "en")].tolist() == ["✓"] * 5
         assert all(float(v) < 1e-6 for v in rules[t("gradients.rules.col.numeric", "en")])
 
     def test_the_layout_convention_is_stated(self):
-        text = "\n".join(m.value for m in run().markdown)
+        text = "\n".join(m.value for m in run(view="rules").markdown)
         assert "denominator layout" in text and "issues/2532" in text
 
     def test_each_rule_shows_both_layouts(self):
-        at = run()
+        at = run(view="rules")
         for rule in ("Ax", "xTA", "xTAx", "norm_sq", "frobenius"):
             at.selectbox(key="rule").select(rule).run()
             assert_no_exception(at)
@@ -349,6 +378,7 @@ class TestRulesPanel:
             assert any(c.startswith("Denominator layout") for c in captions)
             assert any(c.startswith("Numerator layout") for c in captions)
             assert any("Finite differences agree" in s.value for s in at.success)
+            assert any(x.startswith(r"\begin{bmatrix}") for x in latex_texts(at))
 
 
 class TestNavigation:

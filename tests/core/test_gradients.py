@@ -315,6 +315,24 @@ class TestKinks:
         assert all(p.left == pytest.approx(0, abs=1e-6) for p in r.partials)
 
 
+class TestOverflow:
+    def test_a_finite_value_beyond_float64_is_too_large_not_undefined(self):
+        r = analyze("exp(x1)", "1000", 1)
+        assert r.status == "too_large"
+        assert r.partials[0].value is None and r.partials[0].value_latex == "e^{1000}"
+        assert r.gradient_at_latex == r"\left[\begin{matrix}e^{1000}\end{matrix}\right]"
+
+    def test_a_huge_power_is_too_large(self):
+        assert analyze("x1^200", "1000000", 1).status == "too_large"
+
+    def test_a_pole_is_still_undefined(self):
+        assert analyze("1/x1", "0", 1).status == "undefined"
+
+    def test_zero_values_keep_their_exact_form(self):
+        r = analyze("x1^2 + x2^2", "0, 0", 2)  # f(0) = 0 is falsy but defined
+        assert [p.value_latex for p in r.partials] == ["0", "0"]
+
+
 # ============================================================================ simplification budget
 
 
