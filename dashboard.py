@@ -19,6 +19,7 @@ TOPICS = [
     ("gradients", "pages/gradients.py", "nav.gradients", ":material/explore:"),
     ("tangent", "pages/tangent.py", "nav.tangent", ":material/show_chart:"),
     ("exercises", "pages/exercises.py", "nav.exercises", ":material/school:"),
+    ("chain-rule", "pages/chain_rule.py", "nav.chain_rule", ":material/link:"),
 ]
 
 

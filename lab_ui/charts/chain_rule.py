@@ -1,0 +1,149 @@
+"""Graphviz (DOT) drawings of the chain-rule page: the dependency graph and the computational graph.
+
+``st.graphviz_chart`` renders DOT text in the browser, so these builders only write
+text: nodes and edges from a calc_core record, labelled with translated words and
+numbers formatted here. Nothing is parsed or computed.
+
+Examples
+--------
+>>> from calc_core.chain import abstract
+>>> dot = dependency_dot(abstract(), "a", {"value": "value"})
+>>> dot.startswith("digraph") and '"a" -> "x"' in dot and '"z" -> "u"' in dot
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+from calc_core.backprop import BackpropResult
+from calc_core.chain import ChainResult
+
+#: The book's blue for inputs, grey for intermediates, and a warm colour for u / the output.
+COLORS = {"input": "#dbe9f6", "inner": "#f2f2f2", "output": "#fde2c8", "path": "#d62728"}
+
+
+def number(value: float | None, digits: int = 6) -> str:
+    """A value for a label: 6 significant digits, ``—`` when undefined."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:.{digits}g}".replace("-", "−")
+
+
+def tex_number(value: float | None, digits: int = 10) -> str:
+    """A value inside LaTeX: an ASCII minus, ``\\infty``, and ``?`` when undefined."""
+    return number(value, digits).replace("−", "-").replace("∞", r"\infty").replace("—", "?")
+
+
+def _quote(text: str) -> str:
+    """A DOT string literal (newlines become DOT's ``\\n`` line breaks)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def _attrs(**attrs: str) -> str:
+    return "[" + ", ".join(f"{k}={_quote(v)}" for k, v in attrs.items()) + "]"
+
+
+def _on_paths(result: ChainResult, wrt: str) -> set[tuple[str, str]]:
+    edges: set[tuple[str, str]] = set()
+    for walk in result.walkthroughs:
+        if walk.wrt == wrt:
+            for term in walk.terms:
+                edges.update(zip(term.path, term.path[1:], strict=False))
+    return edges
+
+
+def dependency_dot(result: ChainResult, wrt: str, words: dict[str, str]) -> str:
+    """Inputs -> intermediates -> u, left to right; each edge labelled with its local partial.
+
+    Edges on a path from ``wrt`` to u are drawn bold and coloured: they are the terms
+    of the chain rule's sum. ``words`` holds the translated ``value``.
+    """
+    values = dict(result.values)
+    lines = [
+        "digraph chain {",
+        '  rankdir="LR"; nodesep="0.35"; ranksep="0.9";',
+        '  node [fontname="Helvetica", fontsize="12", style="filled"];',
+        '  edge [fontname="Helvetica", fontsize="10"];',
+    ]
+
+    def label(name: str, formula: str) -> str:
+        text = formula if result.abstract else f"{name} = {formula}"
+        if name in values:
+            text += f"\n{words['value']} {number(values[name])}"
+        return text
+
+    texts = dict(result.definition_texts)
+    for name in result.inputs:
+        attrs = _attrs(
+            label=label(name, name) if result.abstract else _value_label(name, values, words),
+            shape="ellipse",
+            fillcolor=COLORS["input"],
+        )
+        lines.append(f"  {_quote(name)} {attrs};")
+    for name in result.intermediates:
+        attrs = _attrs(label=label(name, texts[name]), shape="box", fillcolor=COLORS["inner"])
+        lines.append(f"  {_quote(name)} {attrs};")
+    out = result.output
+    attrs = _attrs(
+        label=f"{out} = {result.output_text}"
+        + (f"\n{words['value']} {number(values[out])}" if out in values else ""),
+        shape="box",
+        style="filled,rounded,bold",
+        fillcolor=COLORS["output"],
+    )
+    lines.append(f"  {_quote(out)} {attrs};")
+    hot = _on_paths(result, wrt)
+    for e in result.edges:
+        text = f"∂{e.target}/∂{e.source}"
+        if e.partial_text is not None:
+            text += f" = {e.partial_text}"
+        if e.value is not None:
+            text += f"\n= {number(e.value)}"
+        attrs = {"label": text}
+        if (e.source, e.target) in hot:
+            attrs.update(color=COLORS["path"], fontcolor=COLORS["path"], penwidth="2.2")
+        else:
+            attrs.update(color="#777777")
+        lines.append(f"  {_quote(e.source)} -> {_quote(e.target)} {_attrs(**attrs)};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _value_label(name: str, values: dict, words: dict[str, str]) -> str:
+    return f"{name}\n{words['value']} {number(values.get(name))}" if name in values else name
+
+
+def backprop_dot(result: BackpropResult, words: dict[str, str]) -> str:
+    """The computational graph, inputs left, output right, after both passes.
+
+    Each node shows its operation, its value (forward pass) and its adjoint (backward
+    pass); each edge the local derivative and, after the arrow, what it sends back.
+    ``words`` holds the translated ``value``, ``adjoint`` and ``local``.
+    """
+    lines = [
+        "digraph backprop {",
+        '  rankdir="LR"; nodesep="0.3"; ranksep="0.7";',
+        '  node [fontname="Helvetica", fontsize="11", style="filled"];',
+        '  edge [fontname="Helvetica", fontsize="9"];',
+    ]
+    for node in result.nodes:
+        if node.op == "input":
+            head, shape, color = node.name, "ellipse", COLORS["input"]
+        else:
+            head, shape = f"{node.name}: {node.label}", "box"
+            color = COLORS["output"] if node.id == result.output else COLORS["inner"]
+        text = (
+            f"{head}\n{words['value']} {number(node.value)}\n"
+            f"{words['adjoint']} {number(node.adjoint)}"
+        )
+        attrs = _attrs(label=text, shape=shape, fillcolor=color, tooltip=node.expr_text)
+        lines.append(f"  n{node.id} {attrs};")
+    for e in result.edges:
+        text = f"{words['local']} {number(e.local)}\n← {number(e.contribution)}"
+        lines.append(f"  n{e.source} -> n{e.target} {_attrs(label=text, color='#777777')};")
+    lines.append("}")
+    return "\n".join(lines)
