@@ -24,7 +24,8 @@ TOPICS = [
 
 
 def main() -> None:
-    st.set_page_config(page_title="Calculus Lab · 微积分实验室", page_icon="∂", layout="wide")
+    title = f"{t('app.title', 'en')} · {t('app.title', 'zh')}"  # Calculus Lab · 微积分实验室
+    st.set_page_config(page_title=title, page_icon="∂", layout="wide")
     st.session_state["_via_entry"] = True
     bad = init_language()
     language_switch()

@@ -29,7 +29,15 @@ def _browser_language() -> str:
 
 
 def init_language() -> list[str]:
-    """Set ``session_state.lang`` from the URL (``lang=en|zh``) or the browser, once."""
+    """Set ``session_state.lang`` from the URL (``lang=en|zh``) or the browser, once.
+
+    It first leaves Streamlit's legacy navigation mode (see
+    :func:`leave_legacy_navigation`): a widget's identity includes the mode it was
+    drawn in, so on a fresh server the entry's language radio would otherwise change
+    identity between the first run and the next (the first click on it was lost),
+    and a bad ``lang`` reported here would vanish in the rerun.
+    """
+    leave_legacy_navigation()
     bad: list[str] = []
     if "lang" not in st.session_state:
         raw = st.query_params.get("lang")

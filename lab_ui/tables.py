@@ -29,12 +29,22 @@ def num(value: float | None, digits: int = 6) -> str:
     return f"{value:.{digits}g}"
 
 
+def step(value: float, digits: int = 6) -> str:
+    """A step h in scientific notation, exact to ``digits`` significant digits, no padding.
+
+    >>> step(0.1), step(0.010000000000000002), step(0.0125), step(1e-05)
+    ('1e-01', '1e-02', '1.25e-02', '1e-05')
+    """
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}"
+
+
 def quotient_table(result: LimitsResult) -> pd.DataFrame:
     """The book's table (h and the quotient to 5 decimals), plus full digits and the error."""
     return pd.DataFrame(
         {
             t("limits.col.h_book"): [f"{r.h:.5f}" for r in result.rows],
-            t("limits.col.h"): [f"{r.h:.1e}" for r in result.rows],
+            t("limits.col.h"): [step(r.h) for r in result.rows],
             t("limits.col.quotient_book"): [f"{r.quotient:.5f}" for r in result.rows],
             t("limits.col.quotient"): [repr(r.quotient) for r in result.rows],
             t("limits.col.error"): [sci(r.error) for r in result.rows],
@@ -65,6 +75,6 @@ def explain_derivative(point: PointDerivative) -> str:
     return t(
         f"derivative.{point.status}",
         x0=x0,
-        left=sci(point.left, 4) if point.left is not None else "—",
-        right=sci(point.right, 4) if point.right is not None else "—",
+        left=num(point.left),
+        right=num(point.right),
     )

@@ -1,0 +1,89 @@
+"""Shared helpers for the AppTest suite: build the apps, read what a visitor sees."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMITS_PAGE = ROOT / "pages" / "limits.py"
+DASHBOARD = ROOT / "dashboard.py"
+TIMEOUT = 60
+
+
+def build(path: Path, **query: str) -> AppTest:
+    """An AppTest of ``path`` with ``query`` set as URL parameters (not yet run)."""
+    at = AppTest.from_file(str(path), default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at
+
+
+def assert_no_exception(at: AppTest) -> None:
+    """No uncaught exception reached the page."""
+    assert not at.exception, [e.message for e in at.exception]
+
+
+@pytest.fixture
+def limits_app() -> Callable[..., AppTest]:
+    """Run the limits page on its own with the given URL parameters."""
+
+    def run(**query: str) -> AppTest:
+        at = build(LIMITS_PAGE, **query).run()
+        assert_no_exception(at)
+        return at
+
+    return run
+
+
+@pytest.fixture
+def dashboard_app() -> Callable[..., AppTest]:
+    """Run the whole app (the entry with its navigation) with the given URL parameters."""
+
+    def run(**query: str) -> AppTest:
+        at = build(DASHBOARD, **query).run()
+        assert_no_exception(at)
+        return at
+
+    return run
+
+
+# ----------------------------------------------------------------------------- readers
+
+
+def latex_texts(at: AppTest) -> list[str]:
+    """The LaTeX of every ``st.latex`` element, without the ``$$`` fences."""
+    return [el.value.strip().strip("$").strip() for el in at.latex]
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("vega_lite_chart"))
+
+
+def chart_spec(chart) -> dict:
+    return json.loads(chart.proto.spec)
+
+
+def chart_data(chart) -> list[pd.DataFrame]:
+    """The data sets Streamlit ships with a Vega-Lite chart (as Arrow), in layer order."""
+    frames = []
+    for dataset in chart.proto.datasets:
+        with pa.ipc.open_stream(dataset.data.data) as reader:
+            frames.append(reader.read_all().to_pandas())
+    return frames
+
+
+def layer_scales(spec: dict, channel: str) -> list[dict]:
+    """The scale of ``channel`` ("x", "y") in every layer of a (layered) spec."""
+    layers = spec.get("layer", [spec])
+    return [
+        layer["encoding"][channel].get("scale", {})
+        for layer in layers
+        if channel in layer.get("encoding", {})
+    ]
