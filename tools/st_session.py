@@ -24,7 +24,9 @@ Example (against a running server)::
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,7 +49,8 @@ class Run:
     status: str = "ok"  # ok | compile_error | timeout | closed
     elements: list[tuple[str, Any]] = field(default_factory=list)
     query_string: str = ""
-    nbytes: int = 0
+    nbytes: int = 0  # all messages of the run
+    largest: int = 0  # the largest single message
 
     def of(self, kind: str) -> list[Any]:
         return [proto for name, proto in self.elements if name == kind]
@@ -159,6 +162,32 @@ class Session:
             raise TypeError(f"widget {key!r} is a {kind}; not supported here")
         return msg
 
+    def rerun_request(
+        self,
+        *,
+        page: str | None = None,
+        query: str | None = None,
+        widgets: dict[str, Any] | None = None,
+    ) -> bytes:
+        """The ``BackMsg`` a browser sends for a rerun (new page, query or widget values)."""
+        back = BackMsg()
+        state = back.rerun_script
+        if page is not None:
+            state.page_name = page
+            state.page_script_hash = self.pages.get(page, "")
+            self.query_string = ""
+        else:  # a rerun of the page on screen, as the browser asks for it
+            state.page_script_hash = self.page_hash
+        if query is not None:
+            self.query_string = query
+        state.query_string = self.query_string
+        for key, value in (widgets or {}).items():
+            state.widget_states.widgets.append(self._widget_state(key, value))
+        if page is not None:  # a new page draws new widgets
+            self.widgets.clear()
+            self.widget_types.clear()
+        return back.SerializeToString()
+
     async def run(
         self,
         *,
@@ -172,23 +201,21 @@ class Session:
         The run's time is from sending the request to receiving ``script_finished``
         (a run that was cut short by ``st.rerun()`` and restarted counts as one).
         """
-        back = BackMsg()
-        state = back.rerun_script
-        if page is not None:
-            state.page_name = page
-            state.page_script_hash = self.pages.get(page, "")
-            self.query_string = ""
-        if query is not None:
-            self.query_string = query
-        state.query_string = self.query_string
-        for key, value in (widgets or {}).items():
-            state.widget_states.widgets.append(self._widget_state(key, value))
-        if page is not None:  # a new page draws new widgets
-            self.widgets.clear()
-            self.widget_types.clear()
+        request = self.rerun_request(page=page, query=query, widgets=widgets)
         run = Run()
         start = time.perf_counter()
-        await self.ws.send(back.SerializeToString())
+        try:
+            await self.ws.send(request)
+            run = await self.finish(timeout, start=start)
+        except websockets.ConnectionClosed:
+            run.status = "closed"
+        run.seconds = time.perf_counter() - start
+        return run
+
+    async def finish(self, timeout: float = 30.0, *, start: float | None = None) -> Run:
+        """Read messages until the current run finishes (or ``timeout`` passes)."""
+        run = Run()
+        start = time.perf_counter() if start is None else start
         deadline = start + timeout
         try:
             while True:
@@ -198,6 +225,7 @@ class Session:
                     break
                 raw = await asyncio.wait_for(self.ws.recv(), left)
                 run.nbytes += len(raw)
+                run.largest = max(run.largest, len(raw))
                 if self._absorb(raw, run):
                     break
         except TimeoutError:
@@ -236,3 +264,27 @@ class Session:
                 run.status = "compile_error"
             return True
         return False
+
+
+def run_sync(make: Callable[[], Awaitable[Any]], timeout: float = 300.0) -> Any:
+    """Run ``make()`` to completion in a fresh event loop on its own thread.
+
+    For synchronous callers that may already sit inside an event loop (Playwright's
+    sync API keeps one running in the test process), where ``asyncio.run`` refuses.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(make())
+        except BaseException as err:  # handed to the caller below
+            box["error"] = err
+
+    thread = threading.Thread(target=target, name="st-session", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise TimeoutError(f"session work did not finish within {timeout:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]

@@ -8,7 +8,6 @@ Locally these skip without nginx; under CI (``CI=true``) a missing nginx fails t
 
 from __future__ import annotations
 
-import asyncio
 import http.cookiejar
 import json
 import os
@@ -26,7 +25,7 @@ import pytest
 from playwright.sync_api import expect
 
 from deploy.run_replicas import Cluster, _pid_alive, render_config
-from tools.st_session import Session
+from tools.st_session import Session, run_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 # ... "GET /_stcore/health HTTP/1.1" 200 route=<key> upstream=<tried, ..., served> rt=0.001
@@ -129,7 +128,8 @@ class TestStickySessions:
         by_replica: dict[str, list[str]] = defaultdict(list)
         for i in range(24):
             route = f"test-session-{i}-{os.getpid()}"
-            first, typed = asyncio.run(one_session(cluster.url, route, f"{i + 2}x^2"))
+            f = f"{i + 2}x^2"
+            first, typed = run_sync(lambda r=route, f=f: one_session(cluster.url, r, f))
             assert first.ok and typed.ok, (first.status, first.exceptions, typed.exceptions)
             assert any(f"{i + 2} x^{{2}}" in latex for latex in typed.latex), typed.latex
             ups = served_by(cluster, route)
