@@ -56,8 +56,10 @@ def preset_picker() -> None:
     )
 
 
-def _slid() -> None:
-    st.session_state.x0 = float(st.session_state[SLIDER])
+def _slid(decimals: int) -> None:
+    # round away the slider's float noise (-1 + 223 * 0.01 = 1.2300000000000002), so the
+    # link reads x0=1.23 and the tangent's coefficients stay exact
+    st.session_state.x0 = round(float(st.session_state[SLIDER]), decimals)
 
 
 def x0_slider() -> None:
@@ -77,6 +79,7 @@ def x0_slider() -> None:
         format=f"%.{decimals}f",
         key=SLIDER,
         on_change=_slid,
+        args=(decimals,),
         help=t("tangent.slider_help"),
     )
 
@@ -174,12 +177,13 @@ def _listing(labels: Sequence[str], sep: str = ", ") -> str:
 def show_summary(cur: Curves, res: TangentResult | None, ex: Extras) -> None:
     """f, the tangent's equation with f(x0) and f'(x0), or why there is no tangent."""
     st.latex(rf"f(x) = {cur.f_latex}")
-    for on, tex, sample, key in (
-        (ex.d1, cur.d1_latex, cur.d1, "d1"),
-        (ex.d2, cur.d2_latex, cur.d2, "d2"),
-    ):
+    derivatives = (
+        (ex.d1, "f'", cur.d1_latex, cur.d1, "d1"),
+        (ex.d2, "f''", cur.d2_latex, cur.d2, "d2"),
+    )
+    for on, name, tex, sample, key in derivatives:
         if on and tex:
-            st.latex(rf"{'f' + chr(39) * int(key[1])}(x) = {tex}")
+            st.latex(rf"{name}(x) = {tex}")
         if on and sample is None:
             st.caption(t("tangent.note.no_derivative", name=_series_name(key, "", "")))
     if res is None:

@@ -10,7 +10,9 @@ invents a value.
 
 Export: Streamlit 1.67 keeps only ``theme``, ``renderer`` and ``padding`` of a
 spec's ``usermeta.embedOptions`` (Vega-Embed's own ``actions`` menu is removed);
-its chart toolbar offers "Download as PNG" and "Copy Vega-Lite spec" instead.
+its chart toolbar offers "Download as PNG" and "Copy Vega-Lite spec" instead. The
+renderer is pinned to SVG: each curve is one path, so SVG stays cheap even where
+Streamlit would switch to canvas (above 2000 rows).
 """
 
 from __future__ import annotations
@@ -172,4 +174,5 @@ def _build(series: Sequence[Series], marks: Marks, axes: Axes) -> TangentChart:
         layers.append(
             _layer(frame, {**dot, "clip": True}, x=at_x, y=at_y, tooltip=[named, *values])
         )
-    return TangentChart(layer=layers, height=400)
+    # SVG even above 2000 rows, where Streamlit would switch to canvas: a few paths, cheap
+    return TangentChart(layer=layers, height=400, usermeta={"embedOptions": {"renderer": "svg"}})

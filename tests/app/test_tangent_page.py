@@ -94,6 +94,7 @@ class TestDefaultView:
         assert layer["x"]["scale"]["domain"] == [0, 3]
         assert layer["strokeDash"]["scale"]["range"] == [[1, 0], [6, 4]]  # '-' and 'm--'
         assert layer["color"]["scale"]["range"] == ["#1f77b4", "#bf00bf"]
+        assert spec(at)["usermeta"] == {"embedOptions": {"renderer": "svg"}}
         assert at.query_params["f"] == "3x^2 - 4x"
 
     def test_equation_value_and_slope(self):
@@ -179,6 +180,12 @@ class TestUrlState:
         assert at.number_input(key="x0").value == 2.0
         assert at.query_params["x0"] == "2"
         assert "y = 8x - 12" in latex(at)
+
+    def test_the_slider_rounds_away_float_noise(self):
+        at = run(xmin="-1", xmax="2")
+        at.slider(key="tangent_x0_slider").set_value(-1 + 223 * 0.01).run()
+        assert at.query_params["x0"] == "1.23"
+        assert "y = 3.38x - 4.5387" in latex(at)
 
     def test_typing_x0_moves_the_slider(self):
         at = run()
