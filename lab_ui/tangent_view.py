@@ -225,9 +225,12 @@ def _log_ready(series: list[Series], xscale: str, yscale: str, notes: list[str])
 
 
 def _auto_ylim(cur: Curves, res, ex: Extras, series: list[Series], yscale: str):
-    ranges = [cur.f.y_range]
-    ranges += [c.y_range for c, on in ((cur.d1, ex.d1), (cur.d2, ex.d2)) if c is not None and on]
-    lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    lo, hi = cur.f.y_range  # the view follows f; f' and f'' only widen it moderately
+    for sample, on in ((cur.d1, ex.d1), (cur.d2, ex.d2)):
+        if on and sample is not None:
+            wider = min(lo, sample.y_range[0]), max(hi, sample.y_range[1])
+            if wider[1] - wider[0] <= 3 * (hi - lo):
+                lo, hi = wider
     if res is not None and res.line.f0 is not None:  # the tangent point, not on the edge
         pad = 0.08 * (hi - lo)
         lo, hi = min(lo, res.line.f0 - pad), max(hi, res.line.f0 + pad)
