@@ -240,6 +240,13 @@ class TestOptions:
         (code,) = at.code
         assert "6*x - 4" in code.value and "fmts=" in code.value
 
+    def test_the_view_follows_f_not_a_wild_second_derivative(self):
+        at = run(f="tan(x)", x0="0.5", xmin="-5", xmax="5")
+        before = spec(at)["layer"][0]["encoding"]["y"]["scale"]["domain"]
+        at.checkbox(key="tangent_d2").check().run()
+        assert spec(at)["layer"][0]["encoding"]["y"]["scale"]["domain"] == before
+        assert -20 < before[0] < before[1] < 20
+
     def test_a_derivative_too_long_to_draw_is_said_so(self):
         product = "".join(f"(x-{k}/7)" for k in range(1, 20))
         at = run(f=f"1/({product})", x0="0.05", xmin="-3", xmax="3")
