@@ -203,7 +203,10 @@ def shifted(err: InputError, offset: int, field: str, variables: Sequence[str]) 
             name=name,
             allowed=allowed,
         )
-    return InputError(err.code, err.message, column=column, field=field, **err.params)
+    message = err.message
+    if column is not None:  # the parser counted columns in the piece, we count in the whole text
+        message = re.sub(r"column \d+", f"column {column + 1}", message, count=1)
+    return InputError(err.code, message, column=column, field=field, **err.params)
 
 
 def parse_definitions(

@@ -8,15 +8,18 @@ floats.
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
 import streamlit as st
 
+from calc_core import backprop
 from calc_core.backprop import BackpropResult, node_latex
 from calc_core.chain import ChainResult, Walkthrough, partial_symbol
 from calc_core.diffsteps import StepLine, StepsResult
 from calc_core.errors import InputError
+from calc_core.guard import run_limited
 from lab_ui.charts.chain_rule import backprop_dot, dependency_dot, number, tex_number
 from lab_ui.i18n import t
 from lab_ui.shell import show_error
@@ -29,6 +32,8 @@ DEFAULT_AT = EXAMPLE["at"]
 DEFAULT_F = {"steps": "exp(sin(x^2))", "graph": "a*b*(a + b) + sin(b^2)"}
 #: Expressions offered as one-click examples in the steps view.
 STEP_EXAMPLES = ("x^x", "sin(x)^cos(x)", "exp(-x^2)", "sin(x)/x", "sqrt(1 - x^2)", "atan(1/x)")
+#: Time limit of the optional torch.autograd witness (its first call imports PyTorch).
+TORCH_TIMEOUT = 30.0
 #: Inner steps listed open; longer sub-derivations start collapsed.
 OPEN_LINES = 4
 
@@ -115,7 +120,7 @@ def draw_definitions(r: ChainResult) -> None:
 
 
 def draw_dependency_graph(r: ChainResult, wrt: str) -> None:
-    st.graphviz_chart(dependency_dot(r, wrt, _graph_words()), width="stretch")
+    st.graphviz_chart(dependency_dot(r, wrt, _graph_words()))
     st.caption(t("chain_rule.multi.graph_caption", wrt=wrt))
 
 
@@ -301,14 +306,15 @@ def gradient_table(r: BackpropResult, torch_grad: tuple[float, ...] | None) -> p
     return pd.DataFrame(data)
 
 
-def draw_graph(r: BackpropResult, torch_grad: tuple[float, ...] | None, torch_note: bool) -> None:
+def draw_graph(r: BackpropResult, f_text: str, at_text: str) -> None:
+    """The computational graph after both passes, its tables, and the gradient checked."""
     point = ", ".join(f"{v} = {number(p)}" for v, p in zip(r.variables, r.point, strict=True))
     st.latex(rf"f = {r.f_latex}")
     st.caption(t("chain_rule.multi.point", point=point))
     for k in r.undefined:
         st.warning(t("chain_rule.graph.undefined", node=r.nodes[k].name), icon="⚠️")
     words = {key: t(f"chain_rule.graph_words.{key}") for key in ("value", "adjoint", "local")}
-    st.graphviz_chart(backprop_dot(r, words), width="stretch")
+    st.graphviz_chart(backprop_dot(r, words))
     st.caption(t("chain_rule.graph.caption"))
     st.subheader(t("chain_rule.graph.forward_title"))
     st.dataframe(nodes_table(r), hide_index=True, width="stretch")
@@ -326,13 +332,44 @@ def draw_graph(r: BackpropResult, torch_grad: tuple[float, ...] | None, torch_no
             )
         st.latex(_aligned(rows))
     st.subheader(t("chain_rule.graph.gradient_title"))
-    st.dataframe(gradient_table(r, torch_grad), hide_index=True, width="stretch")
+    slot = st.empty()
+    slot.dataframe(gradient_table(r, None), hide_index=True, width="stretch")
     if r.agree:
         st.success(t("chain_rule.graph.agree"), icon="✅")
     else:
         st.warning(t("chain_rule.graph.disagree"), icon="⚠️")
-    if torch_note:
+    if not backprop.torch_available():
         st.caption(t("chain_rule.graph.torch_missing"))
+        return
+    with st.spinner(t("chain_rule.graph.torch_wait")):
+        witness = torch_witness(f_text, at_text)
+    if witness is None:
+        st.caption(t("chain_rule.graph.torch_failed"))
+        return
+    slot.dataframe(gradient_table(r, witness), hide_index=True, width="stretch")
+    if all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        for a, b in zip(witness, r.gradient, strict=True)
+        if math.isfinite(a) and math.isfinite(b)
+    ):
+        st.caption(t("chain_rule.graph.torch_agree"))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _torch_gradient(f_text: str, at_text: str) -> tuple[float, ...] | None:
+    return run_limited(backprop.torch_gradient, f_text, at_text, timeout=TORCH_TIMEOUT)
+
+
+def torch_witness(f_text: str, at_text: str) -> tuple[float, ...] | None:
+    """``torch.autograd``'s gradient of the same graph, or None (no PyTorch, or it failed).
+
+    In a guard worker like every computation on input, with a longer limit: the first
+    call pays PyTorch's import (5 s or more); the worker keeps it for later calls.
+    """
+    try:
+        return _torch_gradient(f_text, at_text)
+    except InputError:
+        return None
 
 
 def _node(node) -> str:

@@ -82,6 +82,4 @@ else:
     if out.error:
         ui.show(out.error, source, s.mode)
         st.stop()
-    witness = compute(backprop.torch_gradient, s.f, s.at) if backprop.torch_available() else None
-    torch_grad = None if witness is None or witness.error else witness.value
-    ui.draw_graph(out.value, torch_grad, torch_note=witness is None)
+    ui.draw_graph(out.value, s.f, s.at)

@@ -65,7 +65,7 @@ def dependency_dot(result: ChainResult, wrt: str, words: dict[str, str]) -> str:
     values = dict(result.values)
     lines = [
         "digraph chain {",
-        '  rankdir="LR"; nodesep="0.35"; ranksep="0.9";',
+        '  rankdir="LR"; nodesep="0.35"; ranksep="0.9"; ordering="out";',
         '  node [fontname="Helvetica", fontsize="12", style="filled"];',
         '  edge [fontname="Helvetica", fontsize="10"];',
     ]

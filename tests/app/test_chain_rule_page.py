@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from calc_core import backprop
 from lab_ui.chain_rule import DEFAULT_F, EXAMPLE, STEP_EXAMPLES
 from lab_ui.i18n import catalog, t
 
@@ -248,10 +249,19 @@ class TestBackwardPass:
         local = [as_float(v) for v in edges[t("chain_rule.col.local", "en")]]
         assert local[2] == pytest.approx(math.cos(2), rel=1e-9)
 
-    def test_torch_is_never_required(self):
+    def test_torch_is_never_required(self, monkeypatch):
+        monkeypatch.setattr(backprop, "find_spec", lambda name: None)
         at = run(mode="graph")
-        if t("chain_rule.col.torch", "en") not in table(at, "chain_rule.col.backward").columns:
-            assert t("chain_rule.graph.torch_missing", "en") in [c.value for c in at.caption]
+        assert t("chain_rule.col.torch", "en") not in table(at, "chain_rule.col.backward").columns
+        assert t("chain_rule.graph.torch_missing", "en") in [c.value for c in at.caption]
+
+    def test_where_torch_is_installed_its_column_agrees(self):
+        pytest.importorskip("torch")
+        at = run(mode="graph")
+        grads = table(at, "chain_rule.col.backward")
+        torch_column = [as_float(v) for v in grads[t("chain_rule.col.torch", "en")]]
+        assert torch_column == pytest.approx([DU_DA, DU_DB], rel=1e-10)
+        assert t("chain_rule.graph.torch_agree", "en") in [c.value for c in at.caption]
 
     def test_typing_a_new_function_and_point(self):
         at = run(mode="graph")
