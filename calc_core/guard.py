@@ -119,10 +119,15 @@ class WorkerPool:
     size : int
         Workers kept warm and idle.
     max_workers : int
-        At most this many calls run at once; further callers wait their turn
-        (the wait counts against their own time limit).
+        At most this many calls run at once; further callers wait their turn.
+        The wait does not count against a call's time limit, which measures the
+        computation alone: under a class's load an ordinary input must not be
+        refused as "too complex" because others were computing.
     timeout : float
         Default time limit of a call, in seconds.
+    queue_timeout : float or None
+        How long a caller may wait for its turn before it is refused (as
+        ``too_complex``); None means five times the call's own limit.
     startup_timeout : float
         How long a fresh worker may take to import numpy and sympy.
     """
@@ -134,9 +139,11 @@ class WorkerPool:
         max_workers: int = 4,
         timeout: float = DEFAULT_TIMEOUT,
         startup_timeout: float = 60.0,
+        queue_timeout: float | None = None,
     ) -> None:
         self._size = size
         self._timeout = timeout
+        self._queue_timeout = queue_timeout
         self._startup_timeout = startup_timeout
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
@@ -190,7 +197,8 @@ class WorkerPool:
         calc_core and plain values).
         """
         limit = self._timeout if timeout is None else timeout
-        if not self._slots.acquire(timeout=limit):
+        wait = 5 * limit if self._queue_timeout is None else self._queue_timeout
+        if not self._slots.acquire(timeout=wait):
             raise _too_complex(limit)
         try:
             worker = self._take()

@@ -19,7 +19,7 @@ from multiprocessing.connection import Listener
 #: Address-space cap for a worker on POSIX systems (bytes).
 MEMORY_LIMIT = 2 * 1024**3
 #: Lower CPU priority of a worker (POSIX): pages keep rendering while sympy grinds.
-WORKER_NICENESS = 10
+WORKER_NICENESS = 5
 #: Seconds to wait for the parent to connect after printing the port; then exit.
 ACCEPT_TIMEOUT = 60.0
 

@@ -48,3 +48,42 @@ class TestDefaultPool:
 
 def pool_niceness(pool) -> int:
     return pool.run(os.nice, 0)
+
+
+class TestWaitingForATurn:
+    def test_waiting_does_not_count_against_the_callers_time_limit(self):
+        """One slot, busy for 1.5 s: a 1 s-limit call that then takes no time succeeds."""
+        import operator
+        import threading
+
+        pool = guard.WorkerPool(size=2, max_workers=1)
+        try:
+            pool.warm()
+            busy = threading.Thread(target=pool.run, args=(time.sleep, 1.5), daemon=True)
+            busy.start()
+            time.sleep(0.3)  # the slot is taken
+            assert pool.run(operator.add, 2, 3, timeout=1.0) == 5
+            busy.join()
+        finally:
+            pool.close()
+
+    def test_a_caller_that_waits_too_long_is_refused(self):
+        pool = guard.WorkerPool(size=1, max_workers=1, queue_timeout=0.2)
+        try:
+            pool.warm()
+            busy = threading_run(pool, time.sleep, 1.0)
+            time.sleep(0.2)
+            with pytest.raises(InputError) as err:
+                pool.run(os.getpid, timeout=1.0)
+            assert err.value.code == "too_complex"
+            busy.join()
+        finally:
+            pool.close()
+
+
+def threading_run(pool, fn, *args):
+    import threading
+
+    thread = threading.Thread(target=pool.run, args=(fn, *args), daemon=True)
+    thread.start()
+    return thread
