@@ -357,18 +357,19 @@ BAD_PARAMS = [
     ("lang", "xx"),
     ("f", "x" * 250),
 ]
+BAD_IDS = [f"{name}={raw if len(raw) <= 20 else f'<{len(raw)} chars>'}" for name, raw in BAD_PARAMS]
 
 
 class TestBadLinkParameters:
     """A bad URL value is named in a warning and replaced by its default; never a crash."""
 
-    @pytest.mark.parametrize(("name", "raw"), BAD_PARAMS)
+    @pytest.mark.parametrize(("name", "raw"), BAD_PARAMS, ids=BAD_IDS)
     def test_warns_naming_the_param(self, limits_app, name, raw):
         at = limits_app(**{name: raw})
         assert [w.value for w in at.warning] == [t("shell.bad_param", "en", name=name)]
         assert f"“{name}”" in at.warning[0].value
 
-    @pytest.mark.parametrize(("name", "raw"), BAD_PARAMS)
+    @pytest.mark.parametrize(("name", "raw"), BAD_PARAMS, ids=BAD_IDS)
     def test_falls_back_to_the_default(self, limits_app, name, raw):
         at = limits_app(**{name: raw})
         assert dict(at.query_params) == DEFAULT_URL
