@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from calc_core.checks import same_function
+from calc_core.checks import expandable, same_function
 from calc_core.definitions import (
     Definition,
     parse_point,
@@ -56,7 +56,7 @@ OUTPUT = "u"
 MAX_INTERMEDIATES = 10
 MAX_INPUTS = 6
 #: Most paths from one input to u listed as terms (a dense layered graph has many).
-MAX_PATHS = 64
+MAX_PATHS = 32
 #: The book's exercise, shown when nothing is typed.
 EXERCISE_INTERMEDIATES = ("x", "y", "z")
 EXERCISE_INPUTS = ("a", "b")
@@ -81,7 +81,7 @@ class ChainTerm:
     path: tuple[str, ...]  # ('a', 'x', 'u')
     symbol_latex: str
     local_latex: str | None  # the product of the local formulas
-    input_latex: str | None  # the product written in the inputs
+    input_latex: str | None  # the product written in the inputs (None: too long to show)
     value: float | None
 
 
@@ -93,7 +93,7 @@ class Walkthrough:
     formula_latex: str  # the chain rule in symbols
     terms: tuple[ChainTerm, ...]
     zero_terms: tuple[tuple[str, str], ...]  # (variable, term): u uses it, it ignores wrt
-    sum_latex: str | None  # the sum of the terms, in the inputs
+    sum_latex: str | None  # the sum of the terms, in the inputs (None: too long, or abstract)
     simplified_latex: str | None
     direct_latex: str | None  # d/d(wrt) of the substituted composite, by sympy
     check: str | None  # how sum == direct is known (see calc_core.checks.same_function)
@@ -130,6 +130,18 @@ class ChainResult:
             if w.wrt == wrt:
                 return w
         return self.walkthroughs[0]
+
+
+#: Formulas with more tree nodes than this are not printed (their LaTeX would fill pages).
+MAX_SHOWN_NODES = 400
+
+
+def shown(expr: sp.Expr) -> str | None:
+    """LaTeX of ``expr``, or None when it is too big to be worth reading."""
+    for count, _ in enumerate(sp.preorder_traversal(expr)):
+        if count > MAX_SHOWN_NODES:
+            return None
+    return sp.latex(expr)
 
 
 def _sym_latex(name: str) -> str:
@@ -281,7 +293,15 @@ def _value(fn, point: tuple[float, ...]) -> float | None:
 
 
 def _exact_value(expr: sp.Expr, subs: dict) -> str | None:
-    """The exact value at the point when it is short (``15/4``, ``7/4 + 3 cos(9/4)``)."""
+    """The exact value at the point when it is short (``15/4``, ``7/4 + 3 cos(9/4)``).
+
+    Only for expressions without big powers: ``(1/2)^(200^10)`` has no short exact form
+    and computing it would never finish.
+    """
+    if sp.count_ops(expr) > 40 or not expandable(expr):
+        return None
+    if any(p.exp.is_Number and abs(p.exp) > 50 for p in expr.atoms(sp.Pow)):
+        return None
     value = expr.xreplace(subs)
     if value.is_Float or sp.count_ops(value) > 12:
         return None
@@ -398,7 +418,7 @@ def walkthrough(u_text: str, inner_text: str, at_text: str) -> ChainResult:
         values=tuple((n, values[n]) for n in (*inputs, *order, OUTPUT)),
         undefined=tuple(n for n in (*order, OUTPUT) if values[n] is None),
         unused=tuple(n for n in order if n not in reachable),
-        composite_latex=sp.latex(composite),
+        composite_latex=shown(composite),
         composite_text=text if len(text) <= MAX_LENGTH else None,
     )
 
@@ -437,7 +457,7 @@ def _walk(wrt, paths, symbols, partials, comp, composite, in_syms, at) -> _Parti
                 path=path,
                 symbol_latex=" ".join(symbols[h] for h in hops),
                 local_latex=local,
-                input_latex=sp.latex(product),
+                input_latex=shown(product),
                 value=_value(compile_expr(product, in_syms), at),
             )
         )
@@ -457,9 +477,9 @@ def _walk(wrt, paths, symbols, partials, comp, composite, in_syms, at) -> _Parti
         wrt=wrt,
         formula_latex=_formula(wrt, paths, symbols),
         terms=tuple(terms),
-        sum_latex=sp.latex(total),
-        simplified_latex=sp.latex(simplified),
-        direct_latex=sp.latex(direct),
+        sum_latex=shown(total),
+        simplified_latex=shown(simplified),
+        direct_latex=shown(direct),
         check=same_function(total, direct, in_syms),
         value=_value(compile_expr(total, in_syms), at),
         direct_value=_value(compile_expr(direct, in_syms), at),

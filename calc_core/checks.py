@@ -48,7 +48,8 @@ SAMPLES = 24
 MIN_USABLE = 4
 
 
-def _expandable(expr: sp.Expr) -> bool:
+def expandable(expr: sp.Expr) -> bool:
+    """Whether ``expand`` (or ``factor``, ``cancel``) of ``expr`` is cheap: short, no big power."""
     if sp.count_ops(expr) > EXPAND_MAX_OPS:
         return False
     for p in expr.atoms(sp.Pow):
@@ -64,7 +65,7 @@ def symbolic_zero(diff: sp.Expr) -> bool:
     """True when ``diff`` is provably 0 by a cheap rung (never a slow expansion)."""
     if diff == 0:
         return True
-    if not _expandable(diff):
+    if not expandable(diff):
         return False
     if sp.expand(diff) == 0:
         return True

@@ -38,7 +38,7 @@ from functools import singledispatch
 
 import sympy as sp
 
-from calc_core.checks import same_function
+from calc_core.checks import expandable, same_function
 from calc_core.errors import InputError
 from calc_core.parser import parse, symbol
 
@@ -622,7 +622,7 @@ def shorter_form(e: sp.Expr) -> sp.Expr | None:
     do not count as simpler for a learner.
     """
     ops = sp.count_ops(e)
-    if ops > FACTOR_MAX_OPS:
+    if ops > FACTOR_MAX_OPS or not expandable(e):
         return None
     best, best_ops = None, ops
     candidates = [sp.factor(e), sp.cancel(e)]

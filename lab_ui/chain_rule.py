@@ -145,6 +145,11 @@ def edges_table(r: ChainResult) -> pd.DataFrame:
     )
 
 
+def _tex(latex: str | None) -> str:
+    """A formula, or an ellipsis where calc_core found it too long to print."""
+    return r"\cdots" if latex is None else latex
+
+
 def _aligned(rows: list[str]) -> str:
     return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
 
@@ -167,7 +172,7 @@ def draw_walkthrough(r: ChainResult, w: Walkthrough) -> None:
         st.latex(
             _aligned(
                 [
-                    rf"({k})\quad & {p.symbol_latex} = {p.local_latex} = {p.input_latex}"
+                    rf"({k})\quad & {p.symbol_latex} = {p.local_latex} = {_tex(p.input_latex)}"
                     for k, p in enumerate(w.terms, start=1)
                 ]
             )
@@ -176,16 +181,17 @@ def draw_walkthrough(r: ChainResult, w: Walkthrough) -> None:
         st.caption(t("chain_rule.multi.zero_term", name=name, wrt=w.wrt, term=latex))
     lhs = partial_symbol(r.output, w.wrt)
     st.markdown(t("chain_rule.multi.sum_and_proof", wrt=w.wrt))
-    rows = [rf"{lhs} &= {w.sum_latex}"]
+    rows = [rf"{lhs} &= {_tex(w.sum_latex)}"]
     if w.simplified_latex != w.sum_latex:
-        rows.append(rf"&= {w.simplified_latex}")
-    rows.append(
-        rf"\frac{{\partial}}{{\partial {w.wrt}}}\, u({', '.join(r.inputs)}) &= {w.direct_latex}"
-    )
+        rows.append(rf"&= {_tex(w.simplified_latex)}")
+    composite = rf"\frac{{\partial}}{{\partial {w.wrt}}}\, u({', '.join(r.inputs)})"
+    rows.append(rf"{composite} &= {_tex(w.direct_latex)}")
     at = ", ".join(f"{name} = {tex_number(value)}" for name, value in r.point)
     exact = f"{w.exact_latex} \\approx " if w.exact_latex else r"\approx "
     rows.append(rf"{lhs}\Big|_{{{at}}} &= {exact}{tex_number(w.value)}")
     st.latex(_aligned(rows))
+    if None in (w.sum_latex, w.direct_latex, *(p.input_latex for p in w.terms)):
+        st.caption(t("chain_rule.multi.too_long"))
     _verdict(w.check)
     c1, c2, c3 = st.columns(3)
     c1.metric(t("chain_rule.multi.metric_sum"), number(w.value, 10))

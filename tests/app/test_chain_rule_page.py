@@ -162,6 +162,17 @@ class TestAConcreteChain:
         assert_ok(at)
         assert metrics(at)[t("chain_rule.multi.metric_sum", "en")] == pytest.approx(44.0)
 
+    def test_a_chain_too_long_to_print_still_gives_its_number(self):
+        inner = "; ".join(
+            f"x{k} = a" + "".join(f" * sin(x{j})" for j in range(1, k)) for k in range(1, 7)
+        )
+        at = run(u="x6", inner=inner, at="a=1")
+        assert t("chain_rule.multi.too_long", "en") in [c.value for c in at.caption]
+        values = metrics(at)
+        assert values[t("chain_rule.multi.metric_sum", "en")] == pytest.approx(
+            values[t("chain_rule.multi.metric_difference", "en")], rel=1e-7
+        )
+
     def test_the_backward_pass_button_shows_the_same_numbers_on_the_graph(self):
         at = run(**EXAMPLE_URL)
         at.button[-1].click().run()
