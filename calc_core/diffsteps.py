@@ -44,6 +44,8 @@ from calc_core.parser import parse, symbol
 
 #: Longest derivation rendered (a 200-character input stays far below this).
 MAX_LINES = 400
+#: Longest LaTeX of one step: longer substituted forms are replaced by an ellipsis.
+MAX_LINE_LATEX = 2500
 #: ``factor`` of the final line is tried only below this operation count ...
 FACTOR_MAX_OPS = 60
 #: ... and ``simplify`` (much slower on trigonometric sums) only below this one.
@@ -454,12 +456,16 @@ def _line(rule: Rule, depth: int, middle: list[str], **params: str) -> StepLine:
     kind = kind_of(rule)
     result = evaluate(rule)
     result_latex = _latex(result)
-    chain = [_D(rule.expr, rule.var)]
-    for m in middle:
-        if m != chain[-1]:
-            chain.append(m)
-    if result_latex != chain[-1]:
-        chain.append(result_latex)
+    parts = [_D(rule.expr, rule.var)]
+    for m in [*middle, result_latex]:
+        if m != parts[-1]:
+            parts.append(m)
+    chain = parts[:2]  # the derivative and the rule's own form are always shown
+    for part in parts[2:]:
+        if sum(map(len, chain)) + len(part) > MAX_LINE_LATEX:
+            chain.append(r"\cdots")  # substituted forms too long to read
+            break
+        chain.append(part)
     is_table = isinstance(rule, FunctionRule)
     rule_latex = _TABLE_LATEX[rule.name] if is_table else _RULE_LATEX[kind]
     return StepLine(

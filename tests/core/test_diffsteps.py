@@ -162,6 +162,14 @@ class TestRendering:
         line = ds.render(ds.build(parse("3x^2 - 4x"), X))[0]
         assert line.work_latex.index("3 x^{2}") < line.work_latex.index("4 x")
 
+    def test_substituted_forms_too_long_to_read_become_an_ellipsis(self):
+        lines = ds.steps("sin(" * 30 + "x" + ")" * 30).lines
+        shortened = [line for line in lines if line.work_latex.endswith(r"\cdots")]
+        assert shortened
+        for line in shortened:  # the derivative and the rule's own form are kept
+            assert line.work_latex.startswith(r"\frac{d}{dx}\left[" + line.expr_latex)
+            assert r"\right|_{" in line.work_latex
+
     def test_the_record_is_frozen_and_crosses_a_process_boundary(self):
         record = ds.steps("sin(x)^cos(x)")
         assert pickle.loads(pickle.dumps(record)) == record
