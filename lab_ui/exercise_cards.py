@@ -170,8 +170,7 @@ def _issue(check: ComponentCheck, what: str) -> str:
 def feedback(fb: Feedback, hint: str) -> None:
     """The verdict: success, "right but not simplified", or what differs plus a hint."""
     if fb.status == "right":
-        proof = fb.components[0].proof if fb.components else "symbolic"
-        proof = "numeric" if any(c.proof == "numeric" for c in fb.components) else proof
+        proof = "numeric" if any(c.proof == "numeric" for c in fb.components) else "symbolic"
         st.success(t(f"exercises.verdict.right_{proof}", points=fb.points), icon="✅")
     elif fb.status == "unsimplified":
         reason = next(c.reason for c in fb.components if c.status == "unsimplified")

@@ -123,6 +123,13 @@ class TestEditions:
         assert "Exercise" not in at.subheader[0].value  # still Chinese text
         assert at.subheader[0].value.startswith("练习 7（英文版）")
 
+    def test_changing_the_language_changes_the_edition_and_keeps_the_exercise(self):
+        at = open_page("zh", n="2")
+        at.radio(key="lang").set_value("en")
+        ok(at.run())
+        assert at.session_state["n"] == 7
+        assert at.subheader[0].value.startswith("Exercise 7, English edition")
+
     def test_a_link_opens_an_exercise(self):
         at = open_page("en", n="9")
         assert "u = f(x, y, z)" in at.subheader[0].value
