@@ -61,6 +61,9 @@ SCENARIOS: dict[str, list[dict[str, str]]] = {
 }
 #: Ordinary inputs for the probe sessions of the hostile measurement.
 PROBE = {"f": "{k}x^2 - 4x"}
+#: With ``--inputs shared``, sessions pick among this many inputs per step (a class
+#: typing what the teacher shows), so most computations are cache hits.
+SHARED_INPUTS = 12
 NUMERIC = {"x0"}
 
 
@@ -189,7 +192,13 @@ async def visit_every_page(session: Session, stats: Stats, k: int) -> None:
 
 
 async def student(
-    session: Session, index: int, stats: Stats, stop_at: float, think: float, rng
+    session: Session,
+    index: int,
+    stats: Stats,
+    stop_at: float,
+    think: float,
+    rng,
+    inputs: str = "distinct",
 ) -> int:
     """Visit the pages in turn (each student starts elsewhere), changing inputs; pause."""
     actions = 0
@@ -209,7 +218,11 @@ async def student(
             for step in SCENARIOS.get(slug, []):
                 if time.time() >= stop_at:
                     break
-                widgets = fill(step, 100_000 * (index + 1) + visit)
+                if inputs == "distinct":
+                    k = 100_000 * (index + 1) + visit
+                else:
+                    k = 2 + rng.randrange(SHARED_INPUTS)
+                widgets = fill(step, k)
                 visit += 1
                 if not all(key in session.widgets for key in widgets):
                     stats.skipped_steps += 1
@@ -285,6 +298,17 @@ class Target:
         values = [cpu_seconds(pid) for pid in self.pids()]
         return sum(values) if values and None not in values else None
 
+    def workers_cpu(self) -> float | None:
+        values = [cpu_seconds(c) for pid in self.pids() for c in children(pid)]
+        return sum(v for v in values if v is not None) if values else None
+
+
+def per(before: float | None, after: float | None, count: float) -> float | None:
+    """(after - before) / count, or None when a reading is missing."""
+    if before is None or after is None or not count:
+        return None
+    return (after - before) / count
+
 
 async def load_phase(target: Target, args) -> dict:
     stats = Stats()
@@ -306,16 +330,16 @@ async def load_phase(target: Target, args) -> dict:
     warmup = {kind: summary(v) for kind, v in stats.latencies.items()}
     # 3. the class at work: every session changes inputs on every page, for the duration
     stats = Stats()
-    cpu0, t0 = target.cpu(), time.perf_counter()
+    cpu0, wcpu0, t0 = target.cpu(), target.workers_cpu(), time.perf_counter()
     stop_at = time.time() + args.duration
     actions = await asyncio.gather(
         *(
-            student(s, i, stats, stop_at, args.think, random.Random(rng.random()))
+            student(s, i, stats, stop_at, args.think, random.Random(rng.random()), args.inputs)
             for i, s in enumerate(sessions)
         )
     )
     elapsed = time.perf_counter() - t0
-    cpu1 = target.cpu()
+    cpu1, wcpu1 = target.cpu(), target.workers_cpu()
     mem_end = target.memory()
     for session in sessions:
         with contextlib.suppress(Exception):
@@ -341,9 +365,9 @@ async def load_phase(target: Target, args) -> dict:
         "skipped_steps": stats.skipped_steps,
         "error_boxes": stats.error_boxes,
         "largest_message_bytes": stats.largest_message,
-        "server_cpu_share": (cpu1 - cpu0) / elapsed
-        if cpu0 is not None and cpu1 is not None
-        else None,
+        "server_cpu_share": per(cpu0, cpu1, elapsed),
+        "server_cpu_per_rerun_s": per(cpu0, cpu1, len(all_runs)),
+        "workers_cpu_per_rerun_s": per(wcpu0, wcpu1, len(all_runs)),
         "memory": {"one_session": mem_one, "all_sessions": mem_all, "end": mem_end},
         "memory_per_extra_session_bytes": per_session,
     }
@@ -451,7 +475,11 @@ def report_load(result: dict, args) -> None:
                 f"p95 {s['p95_s']:.3f} s  max {s['max_s']:.3f} s"
             )
     if load["server_cpu_share"] is not None:
-        print(f"server CPU: {load['server_cpu_share']:.2f} cores (busy share over the run)")
+        print(
+            f"server CPU: {load['server_cpu_share']:.2f} cores over the run; per rerun "
+            f"{1e3 * load['server_cpu_per_rerun_s']:.0f} ms in the server(s), "
+            f"{1e3 * (load['workers_cpu_per_rerun_s'] or 0):.0f} ms in the workers"
+        )
     mem = load["memory"]
     print(
         f"memory: one session {mib(mem['one_session']['servers_bytes'])}, "
@@ -502,6 +530,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-hostile", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--inputs",
+        choices=("distinct", "shared"),
+        default="distinct",
+        help="distinct: every request new (worst case); shared: a class following the teacher",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.url and not args.url.startswith(
@@ -517,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.workers:
         setup += f", CALCLAB_WORKERS={args.workers}"
+    setup += f", {args.inputs} inputs"
     result = {
         "setup": setup,
         "cores": os.cpu_count(),

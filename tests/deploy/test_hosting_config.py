@@ -24,6 +24,7 @@ class TestHostingConfig:
         [
             ("client", "showErrorDetails", "none"),  # no tracebacks for visitors
             ("runner", "fastReruns", False),  # no piled-up script threads
+            ("runner", "postScriptGC", False),  # a full collection per rerun cost 2/3 of its CPU
             ("browser", "gatherUsageStats", False),
             ("server", "fileWatcherType", "none"),
             ("server", "runOnSave", False),
