@@ -262,6 +262,22 @@ class TestLinks:
         assert "f=x%5E3&x0=2" in queries  # exercise 1 links the limits page
 
 
+LINKS = sorted({link for e in ex.EXERCISES.values() for link in e.links}, key=repr)
+
+
+class TestLinkTargets:
+    @pytest.mark.parametrize("link", LINKS, ids=lambda link: f"{link.page}?{dict(link.query)}")
+    def test_every_link_opens_its_page_with_its_inputs(self, link):
+        target = ROOT / "pages" / f"{link.page}.py"
+        if not target.exists():
+            pytest.skip(f"the {link.page} page has not landed")
+        at = AppTest.from_file(str(target), default_timeout=60)
+        for name, value in link.query:
+            at.query_params[name] = value
+        ok(at.run())
+        assert not [w.value for w in at.warning if "was not valid" in w.value]  # params accepted
+
+
 class TestLanguages:
     @pytest.mark.parametrize(
         ("lang", "n", "right", "heading"),
