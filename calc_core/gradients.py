@@ -27,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
@@ -55,14 +54,19 @@ COORD_LIMIT = 1e6
 SIMPLIFY_BUDGET = 1.0
 #: Components with more operations than this skip ``simplify`` (measured: > 1 s).
 SIMPLIFY_MAX_OPS = 300
-#: Seconds for the cheap fallback (``factor_terms``) of a component.
+#: Seconds for the cheap fallback (``factor_terms``) of a component, and for all of them.
 FALLBACK_BUDGET = 0.15
+FALLBACK_TOTAL = 0.3
+#: Seconds for ``simplify``'s one-time warm-up in a fresh process.
+WARM_BUDGET = 0.5
 #: Step of the central-difference check, relative to max(1, |x_i|): eps^(1/3).
 CENTRAL_STEP = EPS ** (1 / 3)
 #: Step of the one-sided slopes that decide a kink, relative to max(1, |x_i|).
 ONE_SIDED_STEP = 1e-7
 #: Radius (relative to max(1, |x|)) within which a jump of the gradient means "near a kink".
 NEAR_RADIUS = 1e-3
+#: Exact values are not attempted where a power inside exceeds 10^this (see :func:`_tame`).
+MAX_EXACT_LOG10 = 10_000.0
 #: Exact values whose LaTeX is longer than this are shown as decimals only.
 MAX_EXACT_LATEX = 80
 VECTOR = "x"
@@ -265,11 +269,21 @@ class GradientResult:
 # ----------------------------------------------------------------------------- helpers
 
 
-@functools.cache
+_WARM: list[bool] = []
+
+
 def _warm_simplify() -> None:
-    """Pay ``simplify``'s first-call cost (0.1-0.4 s measured) once per process, off the budget."""
-    x, y = symbol("x1"), symbol("x2")
-    sp.simplify(x / sp.sqrt(x**2 + y**2) + sp.sin(x) ** 2 + sp.cos(x) ** 2)
+    """Pay ``simplify``'s first-call cost (0.1-0.4 s measured) once per process.
+
+    It has its own small budget, so a tiny gradient is not reported as "too slow to
+    simplify" just because it was the first one a fresh worker saw.
+    """
+    if not _WARM:
+        x, y = symbol("x1"), symbol("x2")
+        done, _ = within(
+            lambda: sp.simplify(x / sp.sqrt(x**2 + y**2) + sp.sin(x) ** 2), WARM_BUDGET
+        )
+        _WARM.append(done)
 
 
 def simplify_gradient(
@@ -279,7 +293,8 @@ def simplify_gradient(
 
     ``simplify`` is tried on components of at most ``SIMPLIFY_MAX_OPS`` operations and
     kept only if it is shorter; a component it cannot finish in time gets
-    ``factor_terms`` (common factors pulled out, ~ms) or stays as differentiated.
+    ``factor_terms`` (common factors pulled out, ~ms) or stays as differentiated. In all,
+    at most WARM_BUDGET + budget + FALLBACK_TOTAL seconds (1.8 s) go to simplification.
     """
     _warm_simplify()
     started = time.perf_counter()
@@ -300,7 +315,8 @@ def simplify_gradient(
                 methods.append("simplify" if better else "kept")
                 continue
         timed_out = True
-        ok, s = within(lambda c=c: sp.factor_terms(c), FALLBACK_BUDGET)
+        left = min(FALLBACK_BUDGET, deadline + FALLBACK_TOTAL - time.perf_counter())
+        ok, s = within(lambda c=c: sp.factor_terms(c), left)
         if ok and sp.count_ops(s) < ops:
             out.append(s)
             methods.append("factor_terms")
@@ -332,6 +348,28 @@ def kink_functions(exprs: list[sp.Expr]) -> list[sp.Expr]:
     return [k for k in found if k.free_symbols]
 
 
+class _RealAbs(sp.Function):
+    """``|u|`` for a real-valued u: its derivative is ``sign(u) u'``.
+
+    sympy cannot tell that ``x1^x1 - 1`` is real (for x1 < 0 it is not, but there f is
+    undefined anyway), so it differentiates ``|u|`` by the complex formula, with
+    ``re``, ``im``, ``arg`` and ``atan2`` -- unreadable, and not evaluable by
+    :func:`calc_core.numeric.compile_expr`. Where f is real, ``sign(u) u'`` is exact.
+    """
+
+    def fdiff(self, argindex=1):
+        return sp.sign(self.args[0])
+
+
+def partial(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """The partial derivative of ``expr`` in ``var``, reading every ``|u|`` as real.
+
+    >>> print(partial(parse("|x1^2 - 1|", ("x1",)), symbol("x1")))
+    2*x1*sign(x1**2 - 1)
+    """
+    return sp.diff(expr.replace(sp.Abs, _RealAbs), var).replace(_RealAbs, sp.Abs)
+
+
 class _Latex(LatexPrinter):
     """sympy's LaTeX, with the Heaviside step written H (sympy writes theta)."""
 
@@ -356,6 +394,37 @@ def _vanishes(value: sp.Expr) -> bool:
         approx = real_value(value)
         return approx is not None and abs(approx) < 1e-20
     return bool(zero)
+
+
+def _tame(expr: sp.Expr, syms: list[sp.Symbol], point: np.ndarray) -> bool:
+    """Can ``expr`` be evaluated exactly at the point without astronomically large numbers?
+
+    The parser bounds constants as typed, but substituting the point can rebuild a
+    bomb: ``x1^x1^x1^x1`` at 3 is 3^7625597484987, which sympy would compute digit by
+    digit (holding the GIL for minutes), and ``exp(exp(exp(x1)))`` at 10 takes mpmath
+    seconds. Every power and exponential that depends on a variable is sized in
+    floating point first; beyond 10^MAX_EXACT_LOG10 the exact value is not attempted.
+    """
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.exp | sp.sinh | sp.cosh) and node.free_symbols:
+            arg = _float_at(node.args[0], syms, point)
+            if math.isinf(arg) or (math.isfinite(arg) and arg / math.log(10) > MAX_EXACT_LOG10):
+                return False
+        elif node.is_Pow and node.free_symbols:
+            base = _float_at(node.base, syms, point)
+            power = _float_at(node.exp, syms, point)
+            if math.isinf(base) or math.isinf(power):
+                return False
+            finite = math.isfinite(base) and math.isfinite(power) and base != 0
+            if finite and abs(power) * math.log10(abs(base)) > MAX_EXACT_LOG10:
+                return False
+    return True
+
+
+def _float_at(expr: sp.Expr, syms: list[sp.Symbol], point: np.ndarray) -> float:
+    """``expr`` at the point in float64 (real part; NaN where undefined, inf if it overflows)."""
+    value = complex(compile_expr(expr, syms)(*point[:, None])[0])
+    return value.real if math.isfinite(abs(value)) else abs(value)
 
 
 def _overflows(value: sp.Expr) -> bool:
@@ -454,19 +523,26 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
     at = dict(zip(syms, exact, strict=True))
     point = np.array(floats, dtype=float)
 
-    raw = [sp.diff(expr, s) for s in syms]
+    raw = [partial(expr, s) for s in syms]
     shown, simplification = simplify_gradient(raw)
-    f_exact = expr.xreplace(at)
-    f_value = real_value(f_exact)
-    exact_values = [c.xreplace(at) for c in raw]
-    values = [real_value(v) if f_value is not None else None for v in exact_values]
-    overflow = [_overflows(v) for v in (f_exact, *exact_values)]
+    tame = [_tame(e, syms, point) for e in (expr, *raw)]
+    f_exact = expr.xreplace(at) if tame[0] else None
+    f_value = real_value(f_exact) if tame[0] else None
+    exact_values = [c.xreplace(at) if ok else None for c, ok in zip(raw, tame[1:], strict=True)]
+    values = [
+        real_value(v) if f_value is not None and v is not None else None for v in exact_values
+    ]
+    overflow = [
+        not ok or _overflows(v) for ok, v in zip(tame, (f_exact, *exact_values), strict=True)
+    ]
 
     fn = compile_expr(expr, syms)
     grad_fn = [compile_expr(c, syms) for c in raw]
     central, steps = central_differences(fn, point)
     kinks = kink_functions([expr, *raw])
-    on_kink = f_value is not None and any(_vanishes(k.xreplace(at)) for k in kinks)
+    on_kink = f_value is not None and any(
+        _vanishes(k.xreplace(at)) for k in kinks if _tame(k, syms, point)
+    )
     undefined_partial = any(
         v is None and not big for v, big in zip(values, overflow[1:], strict=True)
     )
@@ -486,7 +562,7 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
                 latex=latex(shown[i]),
                 value=value,
                 value_latex=_short_latex(exact_values[i])
-                if f_value is not None or overflow[0]
+                if exact_values[i] is not None and (f_value is not None or overflow[0])
                 else None,
                 central=num,
                 difference=abs(value - num) if value is not None and num is not None else None,
@@ -646,7 +722,7 @@ def field_view(
             low="x1",
             high=f"x{n}",
         )
-    grad = [compile_expr(sp.diff(expr, syms[k]), syms) for k in (i, j)]
+    grad = [compile_expr(partial(expr, syms[k]), syms) for k in (i, j)]
     r = window((point[i], point[j]))
     xs = np.linspace(point[i] - r, point[i] + r, cells)
     ys = np.linspace(point[j] - r, point[j] + r, cells)
@@ -692,7 +768,7 @@ def field_view(
 def _curve(expr, x, fn, x0: float, points: int = 401) -> CurveView:
     r = window((x0,))
     xs = np.linspace(x0 - r, x0 + r, points)
-    d = compile_expr(sp.diff(expr, x), [x])
+    d = compile_expr(partial(expr, x), [x])
     y = fn(xs)
     dy = d(xs)
     y = np.where(np.isfinite(y), y, np.nan)

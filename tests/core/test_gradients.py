@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from calc_core.errors import InputError
 from calc_core.gradients import (
     EXAMPLES,
+    FALLBACK_TOTAL,
     MAX_N,
     SIMPLIFY_BUDGET,
     CurveView,
@@ -297,6 +298,11 @@ class TestKinks:
     def test_abs_of_a_difference_kinks_on_the_diagonal(self):
         assert analyze("|x1 - x2|", "1, 1", 2).status == "not_differentiable"
 
+    def test_abs_of_a_function_sympy_cannot_prove_real_uses_sign(self):
+        r = analyze("|x1^x1 - 1|", "3", 1)  # sympy alone writes re, im, arg and atan2 here
+        assert r.gradient_text == (str(x1**x1 * (sp.log(x1) + 1) * sp.sign(x1**x1 - 1)),)
+        assert r.partials[0].value == pytest.approx(27 * (math.log(3) + 1), rel=1e-14)
+
     def test_a_smooth_abs_power_is_differentiable(self):
         r = analyze("|x1|^3 + x2", "0, 1", 2)
         assert r.status == "ok" and values(r) == [0.0, 1.0]
@@ -324,6 +330,21 @@ class TestOverflow:
 
     def test_a_huge_power_is_too_large(self):
         assert analyze("x1^200", "1000000", 1).status == "too_large"
+
+    @pytest.mark.parametrize(
+        ("f", "at"),
+        [
+            ("x1^x1^x1^x1", "3"),  # 3^7625597484987: never computed digit by digit
+            ("1/x1^x1^x1^x1", "3"),
+            ("|x1^x1^x1^x1 - 1|", "3"),
+            ("exp(exp(exp(x1)))", "10"),
+            ("sinh(exp(exp(x1)))", "10"),
+        ],
+    )
+    def test_towers_at_the_point_are_refused_in_milliseconds(self, f, at):
+        started = time.perf_counter()
+        r = analyze(f, at, 1)
+        assert r.status == "too_large" and time.perf_counter() - started < 2.0
 
     def test_a_pole_is_still_undefined(self):
         assert analyze("1/x1", "0", 1).status == "undefined"
@@ -357,6 +378,13 @@ class TestSimplification:
         r = analyze("|x1|^3 + x2", "1, 1", 2)
         assert "cases" not in r.gradient_latex
 
+    def test_simplification_never_exceeds_its_total_budget(self):
+        f = dense_polynomial()
+        gradient = [sp.diff(f, s) for s in (x1, x2, x3)] * 2  # six slow components
+        started = time.perf_counter()
+        simplify_gradient(gradient, budget=0.3)
+        assert time.perf_counter() - started < 0.3 + FALLBACK_TOTAL + 0.5
+
     def test_dense_degree_8_gradient_falls_back_within_the_budget(self):
         f = dense_polynomial()
         gradient = [sp.diff(f, s) for s in (x1, x2, x3)]
@@ -377,6 +405,7 @@ class TestSimplification:
     def test_degree_8_polynomial_is_answered_within_the_worker_time_limit(self):
         pool = WorkerPool(size=1)
         try:
+            pool.run(analyze, "x1", "1", 1)  # a warm worker, as the page's pool keeps them
             r = pool.run(analyze, "(x1+2x2-x3+1)^4 (x1-x2+2x3-1)^4", "1, 2, 3", 3)
         finally:
             pool.close()
