@@ -104,12 +104,6 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "inf_only_in_norm": (),
     "wrong_point_size": ("expected", "got"),
     "dimension_too_small": ("name", "n", "needed"),
-    # the plotted interval and the tangent point (the tangent page)
-    "domain_reversed": ("xmin", "xmax"),
-    "domain_too_small": ("width",),
-    "x0_outside": ("x0", "xmin", "xmax"),
-    # answers typed on the exercises page (calc_core.answers)
-    "too_many_components": ("limit", "got"),
     # named definitions and points (calc_core.definitions; the chain-rule page)
     "definition_syntax": (),
     "definition_name": ("name",),
@@ -121,4 +115,10 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "definition_cycle": ("cycle",),
     "no_inputs": (),
     "too_many_paths": ("limit", "name"),
+    # the plotted interval and the tangent point (the tangent page)
+    "domain_reversed": ("xmin", "xmax"),
+    "domain_too_small": ("width",),
+    "x0_outside": ("x0", "xmin", "xmax"),
+    # answers typed on the exercises page (calc_core.answers)
+    "too_many_components": ("limit", "got"),
 }

@@ -166,7 +166,9 @@ def compile_expr(expr: sp.Expr, variables: Sequence[str | sp.Symbol] = ("x",)) -
     tree = _build(expr, index)
 
     def evaluate(*arrays):
+        # real input as float64: int64 would wrap around (2**63) inside np.power
         args = [np.asarray(a) for a in arrays]
+        args = [a if np.iscomplexobj(a) else a.astype(float, copy=False) for a in args]
         with np.errstate(all="ignore"):
             out = tree(args)
             shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()

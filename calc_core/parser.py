@@ -131,7 +131,11 @@ class _Function:
 
 
 def _log(arg, base=None):
-    return sp.log(arg) if base is None else sp.log(arg) / sp.log(base)
+    if base is None:
+        return sp.log(arg)
+    log_base = sp.log(base)
+    # log(x, 0) would be log(x)/zoo = 0: keep the zoo so that it is reported as undefined
+    return log_base if log_base.has(sp.zoo) else sp.log(arg) / log_base
 
 
 def _log_approx(a, b=None):
@@ -158,6 +162,9 @@ FUNCTIONS: dict[str, _Function] = {
     "tanh": _Function(sp.tanh, math.tanh),
 }
 _GROWING = {"exp", "sinh", "cosh"}
+#: asin/acos of a constant off [-1, 1] is not real, and sympy may then take minutes
+#: deciding assumptions about it: cos(log(cos(x), asin(3))) hangs while being built.
+_UNIT_DOMAIN = {"asin", "acos", "arcsin", "arccos"}
 CONSTANTS: dict[str, tuple[sp.Expr, float]] = {"pi": (sp.pi, math.pi), "e": (sp.E, math.e)}
 
 
@@ -498,6 +505,13 @@ class _Parser:
             values = [a.approx for a in args]
             if name in _GROWING and abs(values[0]) > MAX_EXP_ARGUMENT:
                 _approx_or_refuse(math.inf, t.col)
+            if name in _UNIT_DOMAIN and not abs(values[0]) <= 1 + 1e-12:
+                raise InputError(
+                    "undefined_constant",
+                    f"{name}() at column {t.col + 1} is undefined here: its argument is "
+                    "outside [-1, 1].",
+                    column=t.col,
+                )
             approx = _approx_or_refuse(_safe(spec.approx, *values), t.col)
         expr = spec.build(*(a.expr for a in args))
         return self._checked(_Node(expr, approx), t)
