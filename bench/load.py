@@ -7,18 +7,20 @@ behind nginx with ``--replicas``). Each session opens the app, then keeps visiti
 every page in ``dashboard.TOPICS`` and changing its inputs (:data:`SCENARIOS`),
 pausing a random "think time" between actions, as a student reading the result
 would. Every input is different (no two sessions share a cache entry), the worst
-case for the server. Reported:
+case for the server; ``--inputs shared`` has them pick among a dozen inputs per
+step instead, like a class typing what the teacher shows. Reported:
 
 - per-rerun latency (request sent -> ``script_finished`` received), p50/p95/max,
   for page visits and for input changes; the rerun rate achieved; errors (a run
   that timed out, lost its connection or showed an exception box);
+- server CPU per rerun (``/proc``), in the server process(es) and in the workers;
 - server memory: resident set (``/proc/<pid>/status``, else psutil) with one warm
-  session, then with all N, giving the memory per extra session;
-- the hostile-session delay: a few probe sessions time their reruns without, then
-  with, then again without a session that submits an input that keeps sympy busy
-  until the worker pool's 3 s limit kills it, a new one every 0.5 s without
-  waiting (a stranger hammering Enter). The delay is the probes' median with it
-  minus their median without it.
+  session per replica, then with all N, giving the memory per extra session;
+- the hostile-session delay: a few probe sessions time their reruns in windows that
+  alternate between quiet and hostile; in a hostile window one more session submits
+  an input that keeps sympy busy until the worker pool's 3 s limit kills it, a new
+  one every 0.5 s without waiting (a stranger hammering Enter). The delay is the
+  probes' median in hostile windows minus their median in quiet ones.
 
 A benchmark, not a test: loopback only, every loop bounded in count and time.
 The machine is shared; the load average at the start is printed with the figures.
@@ -313,18 +315,23 @@ def per(before: float | None, after: float | None, count: float) -> float | None
 async def load_phase(target: Target, args) -> dict:
     stats = Stats()
     rng = random.Random(args.seed)
-    # 1. one warm session: imports, worker start, every page once
-    first = await open_session(target.url, stats)
-    if first is None:
+    # 1. warm sessions: imports, worker start, every page once (behind nginx, enough
+    #    sessions that every replica has one: replicas are routed at random)
+    n_warm = 1 if len(target.pids()) <= 1 else 2 * len(target.pids()) + 2
+    warm = [await open_session(target.url, stats) for _ in range(n_warm)]
+    warm = [w for w in warm if w is not None]
+    if not warm:
         raise SystemExit(f"cannot open a session on {target.url}: {dict(stats.errors)}")
-    await visit_every_page(first, stats, k=1)
+    for session in warm:
+        await visit_every_page(session, stats, k=1)
     mem_one = target.memory()
-    # 2. the other N-1 sessions, each through every page once, same inputs (cache hits)
+    # 2. the other sessions, each through every page once, same inputs (cache hits)
     others = await gather_limited(
-        [open_session(target.url, stats) for _ in range(args.sessions - 1)], 10
+        [open_session(target.url, stats) for _ in range(args.sessions - len(warm))], 10
     )
-    sessions = [first] + [s for s in others if s is not None]
-    await gather_limited([visit_every_page(s, stats, k=1) for s in sessions[1:]], 10)
+    fresh = [s for s in others if s is not None]
+    await gather_limited([visit_every_page(s, stats, k=1) for s in fresh], 10)
+    sessions = warm + fresh
     await asyncio.sleep(1.0)
     mem_all = target.memory()
     warmup = {kind: summary(v) for kind, v in stats.latencies.items()}
@@ -345,12 +352,13 @@ async def load_phase(target: Target, args) -> dict:
         with contextlib.suppress(Exception):
             await session.close()
     all_runs = [x for values in stats.latencies.values() for x in values]
-    extra = len(sessions) - 1
+    extra = len(fresh)
     per_session = None
     if mem_one["servers_bytes"] is not None and mem_all["servers_bytes"] is not None and extra:
         per_session = (mem_all["servers_bytes"] - mem_one["servers_bytes"]) / extra
     return {
         "sessions_open": len(sessions),
+        "warm_sessions": len(warm),
         "seconds": elapsed,
         "reruns": len(all_runs),
         "reruns_per_s": len(all_runs) / elapsed if elapsed else None,
@@ -391,6 +399,8 @@ async def probe_window(
 
 
 async def hostile_phase(target: Target, args) -> dict:
+    """Probe latency in alternating quiet and hostile windows (drift on a shared machine
+    affects both alike); the attacker's last computation ends before a quiet window."""
     stats = Stats()
     probes = [await open_session(target.url, stats) for _ in range(args.probes)]
     probes = [p for p in probes if p is not None]
@@ -399,53 +409,51 @@ async def hostile_phase(target: Target, args) -> dict:
         raise SystemExit(f"cannot open probe sessions: {dict(stats.errors)}")
     # warm the probes' code paths (not their inputs: every probe input below is new)
     await probe_window(probes, 2.0, args.probe_think, first_k=10)
-    windows: dict[str, list[float]] = {}
+    windows: dict[str, list[float]] = {"quiet": [], "hostile": []}
     errors = 0
     submitted = 0
-    for name, hostile in (("before", False), ("during", True), ("after", False)):
+    first_k = 20_000
+    schedule = ["quiet", "hostile"] * args.rounds + ["quiet"]
+    window = args.hostile_seconds / args.rounds
+    for name in schedule:
         attack = None
-        if hostile:
-            stop_at = time.time() + args.hostile_seconds
+        if name == "hostile":
+            stop_at = time.time() + window
 
-            async def hammer(stop_at: float = stop_at) -> int:
+            async def hammer(stop_at: float = stop_at, start: int = submitted) -> int:
                 count = 0
                 while time.time() < stop_at and count < 200:
-                    message = attacker.rerun_request(widgets={"f": f"{SLOW_IN_SYMPY} + {count}"})
-                    await attacker.ws.send(message)  # no waiting: a new one every 0.5 s
-                    count += 1
+                    text = f"{SLOW_IN_SYMPY} + {start + count}"  # new each time: no cache hit
+                    await attacker.ws.send(attacker.rerun_request(widgets={"f": text}))
+                    count += 1  # no waiting for the answer: a new one every 0.5 s
                     await asyncio.sleep(0.5)
                 return count
 
-            async def drain(stop_at: float = stop_at) -> None:  # read them, as a browser would
-                with contextlib.suppress(Exception):
-                    while time.time() < stop_at + 5:
-                        await attacker.finish(timeout=max(0.1, stop_at + 5 - time.time()))
-
-            attack = asyncio.gather(hammer(), drain())
-        start_k = {"before": 20_000, "during": 40_000, "after": 60_000}[name]
-        latencies, failed = await probe_window(
-            probes, args.hostile_seconds, args.probe_think, start_k
-        )
-        windows[name] = latencies
+            attack = asyncio.create_task(hammer())
+        latencies, failed = await probe_window(probes, window, args.probe_think, first_k)
+        first_k += 10_000
+        windows[name] += latencies
         errors += failed
         if attack is not None:
-            submitted = (await attack)[0]
+            submitted += await attack
+            # read the attacker's messages until its last run is over (<= 3 s limit + render)
+            for _ in range(10):
+                run = await attacker.finish(timeout=10)
+                if run.status != "ok" or not run.elements or run.errors:
+                    break
     for session in [*probes, attacker]:
         with contextlib.suppress(Exception):
             await session.close()
-    quiet = windows["before"] + windows["after"]
-    median = statistics.median
+    quiet, hostile = windows["quiet"], windows["hostile"]
+    both = bool(quiet and hostile)
     return {
         "probes": len(probes),
+        "rounds": args.rounds,
         "submitted_hostile": submitted,
         "input": SLOW_IN_SYMPY,
         "probe_latency": {name: summary(v) for name, v in windows.items()},
-        "delay_p50_s": median(windows["during"]) - median(quiet)
-        if quiet and windows["during"]
-        else None,
-        "delay_p95_s": percentile(windows["during"], 0.95) - percentile(quiet, 0.95)
-        if quiet and windows["during"]
-        else None,
+        "delay_p50_s": statistics.median(hostile) - statistics.median(quiet) if both else None,
+        "delay_p95_s": percentile(hostile, 0.95) - percentile(quiet, 0.95) if both else None,
         "probe_errors": errors,
     }
 
@@ -482,7 +490,8 @@ def report_load(result: dict, args) -> None:
         )
     mem = load["memory"]
     print(
-        f"memory: one session {mib(mem['one_session']['servers_bytes'])}, "
+        f"memory: {load['warm_sessions']} warm session(s) "
+        f"{mib(mem['one_session']['servers_bytes'])}, "
         f"{load['sessions_open']} sessions {mib(mem['all_sessions']['servers_bytes'])}, "
         f"end {mib(mem['end']['servers_bytes'])}; per extra session "
         f"{mib(load['memory_per_extra_session_bytes'])}; "
@@ -506,9 +515,9 @@ def report_hostile(result: dict) -> None:
     pl = hostile["probe_latency"]
     print(
         f"\n== Hostile session: {hostile['submitted_hostile']} slow inputs (one per 0.5 s), "
-        f"{hostile['probes']} probe sessions =="
+        f"{hostile['probes']} probe sessions, {hostile['rounds']} quiet/hostile rounds =="
     )
-    for name in ("before", "during", "after"):
+    for name in ("quiet", "hostile"):
         s = pl[name]
         print(f"  probes {name:6s} n={s['n']:4d}  p50 {s['p50_s']:.3f} s  p95 {s['p95_s']:.3f} s")
     d50, d95 = hostile["delay_p50_s"], hostile["delay_p95_s"]
@@ -526,7 +535,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=None, help="an already running server (loopback)")
     parser.add_argument("--probes", type=int, default=5)
     parser.add_argument("--probe-think", type=float, default=1.0)
-    parser.add_argument("--hostile-seconds", type=float, default=20.0)
+    parser.add_argument("--hostile-seconds", type=float, default=30.0, help="in total")
+    parser.add_argument("--rounds", type=int, default=3, help="quiet/hostile alternations")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-hostile", action="store_true")
     parser.add_argument("--seed", type=int, default=7)

@@ -69,6 +69,7 @@ class _Worker:
         )
         self.conn = None
         self.ready = False
+        self.demoted = False
 
     def wait_ready(self, timeout: float) -> bool:
         """Hand the worker its key, read the port it listens on, connect (once)."""
@@ -87,6 +88,18 @@ class _Worker:
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def demote(self) -> None:
+        """Lowest CPU priority from now on (POSIX): a long computation yields to the rest.
+
+        Priorities can be lowered but not raised again without privileges, so a
+        demoted worker is replaced after its call.
+        """
+        self.demoted = True
+        setpriority = getattr(os, "setpriority", None)
+        if setpriority is not None:
+            with contextlib.suppress(OSError):
+                setpriority(os.PRIO_PROCESS, self.process.pid, 19)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -128,6 +141,11 @@ class WorkerPool:
     queue_timeout : float or None
         How long a caller may wait for its turn before it is refused (as
         ``too_complex``); None means five times the call's own limit.
+    demote_after : float
+        A call still computing after this many seconds has its worker set to the
+        lowest CPU priority (POSIX) for the rest of the call, so that a stranger's
+        slow input takes CPU only when nobody else needs it; the worker is then
+        replaced. Ordinary calls take milliseconds and are never demoted.
     startup_timeout : float
         How long a fresh worker may take to import numpy and sympy.
     """
@@ -140,10 +158,12 @@ class WorkerPool:
         timeout: float = DEFAULT_TIMEOUT,
         startup_timeout: float = 60.0,
         queue_timeout: float | None = None,
+        demote_after: float = 0.5,
     ) -> None:
         self._size = size
         self._timeout = timeout
         self._queue_timeout = queue_timeout
+        self._demote_after = demote_after
         self._startup_timeout = startup_timeout
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
@@ -208,7 +228,11 @@ class WorkerPool:
                 raise RuntimeError("calc_core worker failed to start")
             deadline = time.monotonic() + limit
             worker.conn.send((fn, args, kw))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            ready = worker.conn.poll(min(self._demote_after, limit))
+            if not ready:  # most calls take milliseconds; a long one yields the CPU to them
+                worker.demote()
+                ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+            if not ready:
                 worker.kill()
                 self.kills += 1
                 self._replenish()
@@ -219,7 +243,11 @@ class WorkerPool:
                 worker.kill()
                 self._replenish()
                 raise _too_complex(limit) from None
-            self._give_back(worker)
+            if worker.demoted:
+                worker.kill()
+                self._replenish()
+            else:
+                self._give_back(worker)
         finally:
             self._slots.release()
         if status == "ok":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +88,35 @@ def threading_run(pool, fn, *args):
     thread = threading.Thread(target=pool.run, args=(fn, *args), daemon=True)
     thread.start()
     return thread
+
+
+def niceness(pid: int) -> int:
+    """A process's nice value from /proc (field 19 of /proc/<pid>/stat)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads priorities from /proc")
+class TestLongCallsYield:
+    def test_a_long_call_drops_to_the_lowest_priority_and_its_worker_is_replaced(self):
+        pool = guard.WorkerPool(size=1, max_workers=1, demote_after=0.2)
+        try:
+            pool.warm()
+            pid = pool._idle[0].process.pid
+            busy = threading_run(pool, time.sleep, 1.2)
+            time.sleep(0.7)
+            assert niceness(pid) == 19
+            busy.join()
+            assert pool.run(os.getpid) != pid
+        finally:
+            pool.close()
+
+    def test_a_quick_call_keeps_its_worker_and_priority(self):
+        pool = guard.WorkerPool(size=1, max_workers=1)
+        try:
+            pool.warm()
+            pid = pool._idle[0].process.pid
+            assert pool.run(os.getpid) == pid
+            assert pool.run(os.getpid) == pid
+            assert niceness(pid) < 19
+        finally:
+            pool.close()
