@@ -36,9 +36,9 @@ from importlib.util import find_spec
 import numpy as np
 import sympy as sp
 
+from calc_core.checks import evaluator
 from calc_core.definitions import parse_point, shifted, to_text
 from calc_core.errors import InputError
-from calc_core.numeric import compile_expr
 from calc_core.parser import parse, symbol
 
 #: Most nodes drawn (a 200-character input stays well below).
@@ -153,8 +153,19 @@ class _Op:
     constant: sp.Expr | None
 
 
+def real_constant(c: sp.Expr) -> float:
+    """A constant's float value; NaN when it is not real (``sqrt(cos(2))`` is imaginary)."""
+    value = complex(sp.N(c, 17))
+    return value.real if value.imag == 0 else math.nan
+
+
 def _fmt_const(c: sp.Expr) -> str:
-    return to_text(c) if c.is_Rational or c.is_NumberSymbol else f"{float(c):.6g}"
+    """A folded constant as the graph labels it: as typed when short (``-pi``, ``1/2``)."""
+    text = to_text(c)
+    if c.is_Rational or len(text) <= 10:
+        return text
+    value = real_constant(c)
+    return text if math.isnan(value) else f"{value:.6g}"
 
 
 def _decompose(e: sp.Expr, variables: set[sp.Symbol]) -> _Op:
@@ -308,7 +319,7 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
                 consts.append(None)
                 continue
             ids = tuple(index[a] for a in op.args)
-            c = None if op.constant is None else float(op.constant)
+            c = None if op.constant is None else real_constant(op.constant)
             arg_ids.append(ids)
             consts.append(c)
             values[k] = c if op.op == "const" else _forward(op.op, [values[j] for j in ids], c)
@@ -353,7 +364,7 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
     at = [np.array([v]) for v in point.values]
     symbolic = []
     for d in partials:
-        v = float(compile_expr(d, syms)(*at)[0])
+        v = float(evaluator(d, syms)(*at)[0])
         symbolic.append(v if math.isfinite(v) else None)
     gradient = tuple(float(adjoint[k]) for k in range(len(variables)))
     pairs = [(g, s) for g, s in zip(gradient, symbolic, strict=True) if s is not None]
@@ -422,7 +433,7 @@ def torch_gradient(f_text: str, at_text: str) -> tuple[float, ...] | None:
     vals: list = list(leaves)
     for _name, op, _e in graph[len(variables) :]:
         args = [vals[index[a]] for a in op.args]
-        c = None if op.constant is None else float(op.constant)
+        c = None if op.constant is None else real_constant(op.constant)
         if op.op == "const":
             out = torch.tensor(c, dtype=torch.float64)
         elif op.op == "add":

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from calc_core.checks import expandable, same_function
+from calc_core.checks import evaluator, expandable, same_function
 from calc_core.definitions import (
     Definition,
     parse_point,
@@ -48,7 +48,6 @@ from calc_core.definitions import (
 )
 from calc_core.diffsteps import shorter_form
 from calc_core.errors import InputError
-from calc_core.numeric import compile_expr
 from calc_core.parser import MAX_LENGTH, parse, symbol
 
 #: The outer function's name (reserved: no input or intermediate may use it).
@@ -378,7 +377,7 @@ def walkthrough(u_text: str, inner_text: str, at_text: str) -> ChainResult:
     at = point.values
     values: dict[str, float | None] = {a: float(x) for a, x in zip(inputs, at, strict=True)}
     for v in nodes:
-        values[v] = _value(compile_expr(comp[symbol(v)], in_syms), at)
+        values[v] = _value(evaluator(comp[symbol(v)], in_syms), at)
 
     edges, symbols, partials = [], {}, {}
     for v in nodes:
@@ -387,7 +386,7 @@ def walkthrough(u_text: str, inner_text: str, at_text: str) -> ChainResult:
             partials[(m, v)] = d
             sym = _edge_symbol(v, m, [o for o in args[v] if o != m], inputs)
             symbols[(m, v)] = sym
-            value = _value(compile_expr(d.xreplace(comp), in_syms), at)
+            value = _value(evaluator(d.xreplace(comp), in_syms), at)
             edges.append(ChainEdge(m, v, sym, sp.latex(d), to_text(d), value))
 
     exact_point = {symbol(a): e for a, e in zip(inputs, point.exprs, strict=True)}
@@ -458,7 +457,7 @@ def _walk(wrt, paths, symbols, partials, comp, composite, in_syms, at) -> _Parti
                 symbol_latex=" ".join(symbols[h] for h in hops),
                 local_latex=local,
                 input_latex=shown(product),
-                value=_value(compile_expr(product, in_syms), at),
+                value=_value(evaluator(product, in_syms), at),
             )
         )
     total = sp.Add(*sums)
@@ -467,7 +466,7 @@ def _walk(wrt, paths, symbols, partials, comp, composite, in_syms, at) -> _Parti
     shorter = shorter_form(total)
     simplified = total if shorter is None else shorter
     k = in_syms.index(x)
-    fn = compile_expr(composite, in_syms)
+    fn = evaluator(composite, in_syms)
     h = 1e-6 * max(1.0, abs(at[k]))
     plus = [p + h if j == k else p for j, p in enumerate(at)]
     minus = [p - h if j == k else p for j, p in enumerate(at)]
@@ -481,8 +480,8 @@ def _walk(wrt, paths, symbols, partials, comp, composite, in_syms, at) -> _Parti
         simplified_latex=shown(simplified),
         direct_latex=shown(direct),
         check=same_function(total, direct, in_syms),
-        value=_value(compile_expr(total, in_syms), at),
-        direct_value=_value(compile_expr(direct, in_syms), at),
+        value=_value(evaluator(total, in_syms), at),
+        direct_value=_value(evaluator(direct, in_syms), at),
         difference_value=difference,
     )
     return _Partial(fields, simplified)

@@ -8,8 +8,8 @@ seconds. :func:`same_function` therefore climbs a short ladder and stops at the
 first rung that answers:
 
 1. ``a - b`` is already 0 after sympy's automatic evaluation;
-2. ``expand(a - b)`` is 0, tried only when the difference is small and contains no
-   large integer power (so expansion cannot explode);
+2. ``expand(a - b)`` is 0 (or ``cancel`` for a rational function), tried only when the
+   difference is small and contains no large integer power (so it cannot explode);
 3. ``simplify(a - b)`` is 0, tried only for short differences;
 4. both agree at random points of the real domain (float64, relative tolerance);
 
@@ -69,9 +69,66 @@ def symbolic_zero(diff: sp.Expr) -> bool:
         return False
     if sp.expand(diff) == 0:
         return True
+    if diff.is_rational_function() and sp.cancel(diff) == 0:  # quotients: a common denominator
+        return True
     if sp.count_ops(diff) <= SIMPLIFY_MAX_OPS:
         return sp.simplify(diff) == 0
     return False
+
+
+#: Points the slow ``evalf`` fallback of :func:`evaluator` computes at most (the rest are NaN).
+EVALF_POINTS = 8
+
+
+def _atan2(y: sp.Expr, x: sp.Expr) -> sp.Expr:
+    """atan2 through atan, which numpy evaluates: exact for real x, y except y = 0 > x."""
+    return 2 * sp.atan(y / (sp.sqrt(x**2 + y**2) + x))
+
+
+def evaluator(expr: sp.Expr, variables: Sequence[str | sp.Symbol]):
+    """:func:`~calc_core.numeric.compile_expr`, also for sympy's complex-aware results.
+
+    sympy's own derivatives sometimes contain nodes numpy has no function for: the
+    derivative of ``|asin(x)|`` comes back with ``atan2``, ``re`` and ``im`` because
+    sympy does not know asin(x) is real for real x. ``arg`` and ``atan2`` are rewritten
+    through ``atan``; anything else left is evaluated by ``evalf`` at the first
+    :data:`EVALF_POINTS` points (slow but exact). Values that are not real are NaN,
+    as with ``compile_expr``.
+
+    >>> import numpy as np
+    >>> from calc_core.parser import parse, symbol
+    >>> d = sp.diff(parse("|asin(x)|"), symbol("x"))
+    >>> np.allclose(evaluator(d, ("x",))(np.array([0.5])), [1 / np.sqrt(0.75)])
+    True
+    """
+    syms = [v if isinstance(v, sp.Symbol) else symbol(v) for v in variables]
+    try:
+        return compile_expr(expr, syms)
+    except NotImplementedError:
+        pass
+    try:
+        rewritten = expr.replace(sp.arg, lambda z: sp.atan2(sp.im(z), sp.re(z)))
+        return compile_expr(rewritten.replace(sp.atan2, _atan2), syms)
+    except NotImplementedError:
+        pass
+
+    def pointwise(*arrays):
+        grids = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in arrays))
+        shape = grids[0].shape if grids else ()
+        out = np.full(shape, np.nan)
+        for count, index in enumerate(np.ndindex(shape)):
+            if count >= EVALF_POINTS:
+                break
+            subs = {s: sp.Float(float(g[index]), 17) for s, g in zip(syms, grids, strict=True)}
+            try:
+                value = complex(expr.evalf(17, subs=subs))
+            except (TypeError, ValueError, ZeroDivisionError):
+                continue
+            if abs(value.imag) <= 1e-12 * max(1.0, abs(value.real)):
+                out[index] = value.real
+        return out
+
+    return pointwise
 
 
 def sample_points(n_vars: int, samples: int = SAMPLES, seed: int = 20240) -> np.ndarray:
@@ -94,8 +151,8 @@ def numeric_verdict(
     syms = [v if isinstance(v, sp.Symbol) else symbol(v) for v in variables]
     pts = sample_points(len(syms)) if points is None else np.atleast_2d(points)
     cols = [pts[:, k] for k in range(len(syms))]
-    va = compile_expr(a, syms)(*cols) if syms else np.full(len(pts), float(sp.N(a)))
-    vb = compile_expr(b, syms)(*cols) if syms else np.full(len(pts), float(sp.N(b)))
+    va = evaluator(a, syms)(*cols) if syms else np.full(len(pts), complex(sp.N(a)).real)
+    vb = evaluator(b, syms)(*cols) if syms else np.full(len(pts), complex(sp.N(b)).real)
     with np.errstate(all="ignore"):
         usable = np.isfinite(va) & np.isfinite(vb) & (np.abs(va) < 1e12) & (np.abs(vb) < 1e12)
     if usable.sum() < min(MIN_USABLE, len(pts)):

@@ -48,8 +48,10 @@ MAX_LINES = 400
 MAX_LINE_LATEX = 2500
 #: ``factor`` of the final line is tried only below this operation count ...
 FACTOR_MAX_OPS = 60
-#: ... and ``simplify`` (much slower on trigonometric sums) only below this one.
+#: ... and ``simplify`` (much slower on trigonometric sums) only below this one,
 SIMPLIFY_MAX_OPS = 20
+#: ... without trigonometric functions, and with no compound base raised above this power.
+SIMPLIFY_MAX_POWER = 4
 
 # ----------------------------------------------------------------------------- rules
 
@@ -633,7 +635,9 @@ def shorter_form(e: sp.Expr) -> sp.Expr | None:
     best, best_ops = None, ops
     candidates = [sp.factor(e), sp.cancel(e)]
     trig = e.has(sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh)  # trigsimp is slow
-    if ops <= SIMPLIFY_MAX_OPS and not trig:
+    powers = [p.exp for p in e.atoms(sp.Pow) if not p.base.is_Symbol and p.exp.is_Number]
+    big_power = any(abs(n) > SIMPLIFY_MAX_POWER for n in powers)  # and so is cancel inside it
+    if ops <= SIMPLIFY_MAX_OPS and not trig and not big_power:
         candidates.append(sp.simplify(e))
     for candidate in candidates:
         c_ops = sp.count_ops(candidate)

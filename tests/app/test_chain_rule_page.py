@@ -224,6 +224,10 @@ class TestStepByStep:
         at = run(mode="steps", f="exp(sin(x^2) cos(x^3) tan(x))")
         assert any(not e.proto.expanded for e in at.expander)
 
+    def test_a_numerical_check_is_said_to_be_numerical(self):
+        at = run(mode="steps", f="|asin(x)|")
+        assert [s.value for s in at.success] == [t("chain_rule.check.numeric", "en")]
+
     @pytest.mark.parametrize("k", range(len(STEP_EXAMPLES)))
     def test_every_example_button_gives_a_checked_derivation(self, k):
         at = run(mode="steps")

@@ -73,6 +73,10 @@ class TestForwardPass:
         r = bp.backprop("log(x - 2) + x", "x=1")
         assert [r.nodes[k].label for k in r.undefined] == ["log", "+"]
 
+    def test_an_imaginary_constant_makes_its_nodes_undefined_not_an_error(self):
+        r = bp.backprop("sqrt(cos(2)) / atan(x)", "x=0.7")  # cos(2) < 0
+        assert r.undefined and r.nodes[r.output].label == "× sqrt(cos(2))"
+
 
 class TestBackwardPass:
     def test_the_output_adjoint_is_one(self):

@@ -6,12 +6,13 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calc_core.checks import same_function, symbolic_zero
+from calc_core.checks import evaluator, same_function, symbolic_zero
 from calc_core.definitions import parse_definitions, parse_point, split_pieces, to_text
 from calc_core.errors import InputError
 from calc_core.parser import parse
@@ -127,6 +128,21 @@ class TestEqualityLadder:
         left = parse(f"sin(a + b) {tail}", AB)
         right = parse(f"(sin(a) cos(b) + cos(a) sin(b)) {tail}", AB)
         assert same_function(left, right, ("a", "b")) == "numeric"
+
+    @pytest.mark.parametrize(
+        ("text", "points"),
+        [
+            ("|asin(x)|", [0.1, 0.3, -0.6]),
+            ("|acos(log(cos(2 + x)))|", [4.0, 4.3, 4.6]),  # inside the real domain
+            ("|log(x)|", [0.5, 2.0, 3.0]),
+        ],
+    )
+    def test_sympys_complex_aware_derivatives_are_evaluated(self, text, points):
+        x = parse("x", AB)
+        derivative = sp.diff(parse(text, AB), x)  # holds re, im, arg or atan2
+        values = evaluator(derivative, ("x",))(np.array(points))
+        expected = [complex(derivative.evalf(30, subs={x: p})).real for p in points]
+        assert values == pytest.approx(expected, rel=1e-9)
 
     def test_different_functions_are_found_different(self):
         assert same_function(parse("x^2", AB), parse("x^2 + 1e-6", AB), ("x",)) == "different"
