@@ -210,6 +210,7 @@ async def student(
     async def pause() -> None:
         await asyncio.sleep(min(rng.uniform(0.5, 1.5) * think, max(0.0, stop_at - time.time())))
 
+    await asyncio.sleep(rng.uniform(0, think))  # students do not all click at the same instant
     while time.time() < stop_at and actions < MAX_ACTIONS:
         for slug in order:
             if time.time() >= stop_at:
@@ -335,9 +336,15 @@ async def load_phase(target: Target, args) -> dict:
     await asyncio.sleep(1.0)
     mem_all = target.memory()
     warmup = {kind: summary(v) for kind, v in stats.latencies.items()}
+    # the whole class clicks the same link at the same moment ("everyone open gradients")
+    burst_page = nav_name(PAGES[1 % len(PAGES)])
+    burst_runs = await asyncio.gather(*(s.run(page=burst_page) for s in sessions))
+    burst = summary([r.seconds for r in burst_runs if r.ok])
+    burst["errors"] = sum(1 for r in burst_runs if not r.ok)
     # 3. the class at work: every session changes inputs on every page, for the duration
     stats = Stats()
     cpu0, wcpu0, t0 = target.cpu(), target.workers_cpu(), time.perf_counter()
+    client0 = time.process_time()
     stop_at = time.time() + args.duration
     actions = await asyncio.gather(
         *(
@@ -347,6 +354,7 @@ async def load_phase(target: Target, args) -> dict:
     )
     elapsed = time.perf_counter() - t0
     cpu1, wcpu1 = target.cpu(), target.workers_cpu()
+    client_cpu = time.process_time() - client0
     mem_end = target.memory()
     for session in sessions:
         with contextlib.suppress(Exception):
@@ -368,12 +376,14 @@ async def load_phase(target: Target, args) -> dict:
             **{k: summary(v) for k, v in stats.latencies.items()},
         },
         "warmup_latency": warmup,
+        "burst": burst,
         "errors": dict(stats.errors),
         "error_examples": stats.examples,
         "skipped_steps": stats.skipped_steps,
         "error_boxes": stats.error_boxes,
         "largest_message_bytes": stats.largest_message,
         "server_cpu_share": per(cpu0, cpu1, elapsed),
+        "client_cpu_share": client_cpu / elapsed if elapsed else None,
         "server_cpu_per_rerun_s": per(cpu0, cpu1, len(all_runs)),
         "workers_cpu_per_rerun_s": per(wcpu0, wcpu1, len(all_runs)),
         "memory": {"one_session": mem_one, "all_sessions": mem_all, "end": mem_end},
@@ -486,7 +496,8 @@ def report_load(result: dict, args) -> None:
         print(
             f"server CPU: {load['server_cpu_share']:.2f} cores over the run; per rerun "
             f"{1e3 * load['server_cpu_per_rerun_s']:.0f} ms in the server(s), "
-            f"{1e3 * (load['workers_cpu_per_rerun_s'] or 0):.0f} ms in the workers"
+            f"{1e3 * (load['workers_cpu_per_rerun_s'] or 0):.0f} ms in the workers; "
+            f"this load client {load['client_cpu_share']:.2f} cores"
         )
     mem = load["memory"]
     print(
@@ -504,6 +515,11 @@ def report_load(result: dict, args) -> None:
     )
     p95 = lat["all"]["p95_s"]
     per = load["memory_per_extra_session_bytes"]
+    b = load["burst"]
+    print(
+        f"all {b['n']} sessions clicking at once: p50 {b['p50_s']:.3f} s, "
+        f"last answered after {b['max_s']:.3f} s; errors {b['errors']}"
+    )
     print(f"target p95 < 1 s: {'met' if p95 < 1 else 'MISSED'}")
     print(f"target no errors: {'met' if not load['errors'] else 'MISSED'}")
     if per is not None:

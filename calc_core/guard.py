@@ -89,6 +89,14 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the worker has used (Linux /proc); None where it cannot be read."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, AttributeError):
+            return None
+
     def demote(self) -> None:
         """Lowest CPU priority from now on (POSIX): a long computation yields to the rest.
 
@@ -142,10 +150,12 @@ class WorkerPool:
         How long a caller may wait for its turn before it is refused (as
         ``too_complex``); None means five times the call's own limit.
     demote_after : float
-        A call still computing after this many seconds has its worker set to the
-        lowest CPU priority (POSIX) for the rest of the call, so that a stranger's
-        slow input takes CPU only when nobody else needs it; the worker is then
-        replaced. Ordinary calls take milliseconds and are never demoted.
+        A call that has used this many seconds of CPU has its worker set to the
+        lowest CPU priority for the rest of the call, so that a stranger's slow
+        input takes CPU only when nobody else needs it; the worker is then
+        replaced. CPU time, not wall time: on a busy machine, slow because others
+        compute, nothing is demoted (and so nothing respawned). Ordinary calls take
+        milliseconds. Where CPU time cannot be read (no /proc), nothing is demoted.
     startup_timeout : float
         How long a fresh worker may take to import numpy and sympy.
     """
@@ -227,11 +237,21 @@ class WorkerPool:
                 worker.kill()
                 raise RuntimeError("calc_core worker failed to start")
             deadline = time.monotonic() + limit
+            cpu_before = worker.cpu_seconds()
             worker.conn.send((fn, args, kw))
             ready = worker.conn.poll(min(self._demote_after, limit))
-            if not ready:  # most calls take milliseconds; a long one yields the CPU to them
-                worker.demote()
-                ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+            while not ready and time.monotonic() < deadline:
+                # Most calls take milliseconds; one that has *computed* (not merely
+                # waited for a busy CPU) for demote_after seconds yields the CPU to them.
+                used = worker.cpu_seconds()
+                if (
+                    not worker.demoted
+                    and cpu_before is not None
+                    and used is not None
+                    and used - cpu_before >= self._demote_after
+                ):
+                    worker.demote()
+                ready = worker.conn.poll(min(0.25, max(0.0, deadline - time.monotonic())))
             if not ready:
                 worker.kill()
                 self.kills += 1
