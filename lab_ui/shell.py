@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,17 +117,48 @@ class Outcome:
     error: InputError | None = None
 
 
+class _Overran(Exception):
+    """Carries a ``too_complex`` error out of the cache, so that it is not cached for good."""
+
+    def __init__(self, error: InputError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(_fn: Callable[..., Any], name: str, args: tuple) -> Outcome:
     try:
         return Outcome(value=run_limited(_fn, *args))
     except InputError as err:
+        if err.code == "too_complex":
+            raise _Overran(err) from None
         return Outcome(error=err)
+
+
+#: A time-out depends on the load at that moment: it is remembered for a minute (so one
+#: visitor's slow input is not recomputed on every rerun of their page), not forever.
+OVERRUN_MEMORY_SECONDS = 60.0
+_overruns: dict[str, tuple[float, InputError]] = {}
+_overruns_lock = threading.Lock()
 
 
 def compute(fn: Callable[..., Any], *args: Any) -> Outcome:
     """Run a calc_core function on user input: cached, in a killable worker, time-limited."""
-    return _cached(fn, f"{fn.__module__}.{fn.__qualname__}", args)
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    key = f"{name}{args!r}"
+    now = time.monotonic()
+    with _overruns_lock:
+        remembered = _overruns.get(key)
+        if remembered is not None and remembered[0] > now:
+            return Outcome(error=remembered[1])
+    try:
+        return _cached(fn, name, args)
+    except _Overran as overran:
+        with _overruns_lock:
+            if len(_overruns) > 256:
+                _overruns.clear()
+            _overruns[key] = (now + OVERRUN_MEMORY_SECONDS, overran.error)
+        return Outcome(error=overran.error)
 
 
 def show_error(err: InputError, source: dict[str, str] | None = None) -> None:

@@ -584,3 +584,30 @@ class TestDashboard:
         at = dashboard_app(f="x^3", x0="2", scheme="central")
         assert "f'(2) = 12" in latex_texts(at)
         assert at.selectbox(key="scheme").value == "central"
+
+
+class TestTimeOutsAreNotCachedForGood:
+    def test_a_time_out_is_remembered_for_a_while_then_retried(self, monkeypatch):
+        from calc_core.errors import InputError
+        from lab_ui import shell
+
+        calls = []
+
+        def overrun(*args):
+            calls.append(args)
+            raise InputError("too_complex", "slow", seconds="3")
+
+        monkeypatch.setattr(shell, "run_limited", lambda fn, *args: overrun(*args))
+        shell._overruns.clear()
+        first = shell.compute(_noop, "x-unique-input")
+        again = shell.compute(_noop, "x-unique-input")
+        assert first.error.code == again.error.code == "too_complex"
+        assert len(calls) == 1  # remembered, not recomputed on the next rerun
+        key = next(iter(shell._overruns))
+        shell._overruns[key] = (0.0, first.error)  # the memory expires
+        shell.compute(_noop, "x-unique-input")
+        assert len(calls) == 2  # and then it is tried again, not served from the cache
+
+
+def _noop(*args):
+    return args
