@@ -58,6 +58,19 @@ def serve(conn) -> None:
             conn.send(("crash", traceback.format_exc(limit=8)))
 
 
+def _preload_topics() -> None:
+    """Import every calc_core module now, so a visitor's first request pays no imports."""
+    import importlib
+    import pkgutil
+
+    import calc_core
+
+    for info in pkgutil.iter_modules(calc_core.__path__, "calc_core."):
+        if info.name != __name__:
+            with contextlib.suppress(Exception):  # a broken module must not stop the worker
+                importlib.import_module(info.name)
+
+
 def main() -> None:
     key = bytes.fromhex(sys.stdin.readline().strip())
     if not key:  # the parent exited before handing over a key
@@ -69,7 +82,7 @@ def main() -> None:
     import numpy  # noqa: F401  - pay the imports before the first job
     import sympy  # noqa: F401
 
-    import calc_core.derivative  # noqa: F401
+    _preload_topics()
 
     with Listener(("127.0.0.1", 0), authkey=key) as listener:
         print(listener.address[1], flush=True)
