@@ -3,6 +3,7 @@
 import streamlit as st
 
 from calc_core import tangent
+from lab_ui import draw
 from lab_ui import tangent_view as view
 from lab_ui import url_state as us
 from lab_ui.charts import tangent as charts
@@ -44,7 +45,7 @@ if at.error:
 view.show_summary(cur, at.value, extras)
 
 series, marks, axes, notes = view.build(cur, at.value, extras, settings)
-st.altair_chart(charts.tangent_chart(series, marks, axes), width="stretch")
+draw.chart(charts.tangent_chart, series, marks, axes)
 view.show_notes(notes)
 view.download(series)
 with st.expander(t("shell.book_code"), expanded=False):
