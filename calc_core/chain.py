@@ -299,8 +299,12 @@ def _exact_value(expr: sp.Expr, subs: dict) -> str | None:
     """
     if sp.count_ops(expr) > 40 or not expandable(expr):
         return None
-    if any(p.exp.is_Number and abs(p.exp) > 50 for p in expr.atoms(sp.Pow)):
-        return None
+    syms = list(subs)
+    at = [np.array(float(subs[s])) for s in syms]
+    for p in expr.atoms(sp.Pow):
+        n = p.exp if p.exp.is_Number else evaluator(p.exp, syms)(*at)  # 4^(1/a) at a = 1e-9
+        if not abs(float(n)) <= 50:
+            return None
     value = expr.xreplace(subs)
     if value.is_Float or sp.count_ops(value) > 12:
         return None

@@ -69,7 +69,8 @@ def symbolic_zero(diff: sp.Expr) -> bool:
         return False
     if sp.expand(diff) == 0:
         return True
-    if diff.is_rational_function() and sp.cancel(diff) == 0:  # quotients: a common denominator
+    # quotients: over a common denominator (never over the Gaussian rationals: minutes)
+    if not diff.has(sp.I) and diff.is_rational_function() and sp.cancel(diff) == 0:
         return True
     if sp.count_ops(diff) <= SIMPLIFY_MAX_OPS:
         return sp.simplify(diff) == 0

@@ -630,8 +630,8 @@ def shorter_form(e: sp.Expr) -> sp.Expr | None:
     do not count as simpler for a learner.
     """
     ops = sp.count_ops(e)
-    if ops > FACTOR_MAX_OPS or not expandable(e):
-        return None
+    if ops > FACTOR_MAX_OPS or not expandable(e) or e.has(sp.I):
+        return None  # (factoring over the Gaussian rationals can take minutes)
     best, best_ops = None, ops
     candidates = [sp.factor(e), sp.cancel(e)]
     trig = e.has(sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh)  # trigsimp is slow

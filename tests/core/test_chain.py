@@ -167,6 +167,11 @@ class TestGeneralCompositions:
         w = walkthrough("x3", "x1 = a^200; x2 = x1^200; x3 = x2^200", "a=1").walkthrough("a")
         assert w.value == pytest.approx(200.0**3) and w.exact_latex is None
 
+    def test_no_exact_value_where_the_point_makes_a_huge_power(self):
+        # 4^(1/a) at a = 10^-9 is 4^1000000000 exactly: never computed
+        w = walkthrough("4^(1/a) + x", "x = a", "a=1e-9").walkthrough("a")
+        assert w.exact_latex is None and w.direct_value is None
+
     def test_formulas_too_big_to_print_are_left_out_but_computed(self):
         inner = "; ".join(
             f"x{k} = a" + "".join(f" * sin(x{j})" for j in range(1, k)) for k in range(1, 7)
