@@ -252,7 +252,13 @@ async def gather_limited(coros, limit: int) -> list:
 class Target:
     """The server(s) under test: one replica, or N behind nginx, or a given URL."""
 
-    def __init__(self, url: str | None, replicas: int, workers: int | None) -> None:
+    def __init__(
+        self,
+        url: str | None,
+        replicas: int,
+        workers: int | None,
+        options: dict[str, str] | None = None,
+    ) -> None:
         env = {"CALCLAB_WORKERS": str(workers)} if workers else None
         self.cluster = None
         self.replica = None
@@ -260,9 +266,9 @@ class Target:
         if url:
             self.url = url
         elif replicas > 1:
-            self.cluster = Cluster(replicas=replicas, env=env)
+            self.cluster = Cluster(replicas=replicas, env=env, options=options)
         else:
-            self.replica = Replica(env=env)
+            self.replica = Replica(env=env, options=options)
 
     def __enter__(self) -> Target:
         if self.cluster:
@@ -557,6 +563,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-hostile", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="OPTION=VALUE",
+        help="a Streamlit option for the servers, e.g. runner.postScriptGC=true",
+    )
+    parser.add_argument(
         "--inputs",
         choices=("distinct", "shared"),
         default="distinct",
@@ -584,7 +597,10 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "args": {k: str(v) for k, v in vars(args).items()},
     }
-    with Target(args.url, args.replicas, args.workers) as target:
+    options = dict(item.split("=", 1) for item in args.set)
+    if options:
+        setup += ", " + ", ".join(f"{k}={v}" for k, v in options.items())
+    with Target(args.url, args.replicas, args.workers, options) as target:
         if not args.skip_load:
             result["load"] = asyncio.run(load_phase(target, args))
         if not args.skip_hostile:

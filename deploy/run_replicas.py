@@ -298,6 +298,8 @@ class Cluster:
         Let the processes outlive this Python process (the ``start`` command).
     env : dict or None
         Extra environment for the replicas (``CALCLAB_WORKERS``, ...).
+    options : dict or None
+        Extra ``--section.option value`` settings for every replica.
     """
 
     def __init__(
@@ -313,6 +315,7 @@ class Cluster:
         server_name: str = "_",
         detach: bool = False,
         env: dict[str, str] | None = None,
+        options: dict[str, str] | None = None,
     ) -> None:
         if replicas < 1:
             raise ValueError("at least one replica")
@@ -333,6 +336,7 @@ class Cluster:
             Replica(
                 log_path=self.run_dir / f"replica-{i}.log",
                 env=env,
+                options=options,
                 detach=detach,
             )
             for i in range(replicas)
