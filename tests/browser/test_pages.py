@@ -366,13 +366,23 @@ class TestTyping:
 @pytest.mark.skipif(os.environ.get("SCREENSHOTS") != "1", reason="set SCREENSHOTS=1 to write docs/")
 @pytest.mark.parametrize("slug", SLUGS)
 def test_screenshot(app, slug):
-    """docs/screenshot-<page>.png: the page as its shared link shows it, in English."""
+    """docs/screenshot-<page>.png: the page as its shared link shows it, in English.
+
+    Streamlit scrolls inside its main area, so the viewport is made as tall as the
+    content (up to 1800 px) to show the first charts too.
+    """
     case = CASES.get(slug)
     app.open(f"{url_path(slug)}?{case.query}" if case else f"{url_path(slug)}?lang=en")
+    height = app.page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')]"
+        ".map(e => e.scrollHeight))"
+    )
+    app.page.set_viewport_size({"width": 1280, "height": max(900, min(int(height), 1800))})
     if case and case.charts:
         app.wait_for_charts(case.charts)
+    app.wait_idle()
     app.page.evaluate("document.fonts.ready")
     target = ROOT / "docs" / f"screenshot-{slug}.png"
     target.parent.mkdir(exist_ok=True)
-    app.page.screenshot(path=str(target), full_page=True)
+    app.page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
