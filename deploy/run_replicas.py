@@ -63,6 +63,25 @@ def find_nginx(explicit: str | None = None) -> str | None:
     return None
 
 
+def nginx_version(nginx: str) -> tuple[int, ...]:
+    """``(1, 22, 1)`` from ``nginx -v`` (which prints to stderr); ``()`` if unknown."""
+    try:
+        out = subprocess.run([nginx, "-v"], capture_output=True, text=True, timeout=10).stderr
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    match = re.search(r"nginx/(\d+(?:\.\d+)*)", out)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else ()
+
+
+def nginx_command(nginx: str, run_dir: Path, config: Path) -> list[str]:
+    """nginx with its prefix and configuration in ``run_dir``; from 1.19.5 on, also its
+    start-up error log (otherwise a non-root nginx complains about /var/log/nginx)."""
+    command = [nginx, "-p", str(run_dir), "-c", str(config)]
+    if nginx_version(nginx) >= (1, 19, 5):
+        command += ["-e", str(run_dir / "nginx-error.log")]
+    return command
+
+
 def _detach_kwargs() -> dict:
     """Popen options that let a process outlive the `start` command (and Ctrl+C in it)."""
     if os.name == "nt":
@@ -404,7 +423,7 @@ class Cluster:
         return self
 
     def _nginx_args(self) -> list[str]:
-        return [self.nginx, "-p", str(self.run_dir), "-c", str(self.config_path)]
+        return nginx_command(self.nginx, self.run_dir, self.config_path)
 
     def _wait_proxy(self, timeout: float) -> None:
         if self.tls:  # a self-signed certificate cannot be verified here; just wait for the port

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from deploy.run_replicas import Cluster, _pid_alive, render_config
+from deploy.run_replicas import Cluster, _pid_alive, nginx_command, render_config
 from tools.st_session import Session, run_sync
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,9 +97,7 @@ class TestTheConfiguration:
         conf = tmp_path / "nginx.conf"
         conf.write_text(render_config(tmp_path, [8001, 8002], listen_port=8080))
         check = subprocess.run(
-            [nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(conf)],
-            capture_output=True,
-            text=True,
+            [*nginx_command(nginx, tmp_path, conf), "-t", "-q"], capture_output=True, text=True
         )
         assert check.returncode == 0, check.stderr
 
