@@ -148,6 +148,15 @@ def _ball(q: sp.Expr, n: int) -> str:
     return rf"\left\{{ g \in \mathbb{{R}}^{{{n}}} : \|g\|_{{{_p_latex(q)}}} \le 1 \right\}}"
 
 
+def _number(v: sp.Expr | float) -> sp.Expr:
+    """A coordinate as a sympy number, without sympify (a string is refused, never parsed)."""
+    if isinstance(v, sp.Basic):
+        return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise TypeError(f"a coordinate must be a number, not {type(v).__name__}")
+    return sp.Integer(v) if isinstance(v, int) else sp.Float(v)
+
+
 def norm_case(
     expr: sp.Expr,
     coords: Sequence[sp.Symbol],
@@ -164,7 +173,7 @@ def norm_case(
         return None
     kind, p = found
     n = len(coords)
-    x = [sp.sympify(v) for v in point]
+    x = [_number(v) for v in point]
     zero = [_is_zero(v) for v in x]
     gradient = _GRADIENT_LATEX[kind]
     if kind == "lp":
