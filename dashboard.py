@@ -13,13 +13,14 @@ from lab_ui.shell import init_language, language_switch, warn_bad_params
 
 HERE = Path(__file__).parent
 
-#: (url_path, file, title key, icon); later topics are added as their pages land.
+#: (url_path, file, title key, icon) in the book's order. A page's file is named after its
+#: url_path: on a fresh server Streamlit's first lookup of a shared link goes by file name.
 TOPICS = [
     ("limits", "pages/limits.py", "nav.limits", ":material/trending_down:"),
-    ("gradients", "pages/gradients.py", "nav.gradients", ":material/explore:"),
     ("tangent", "pages/tangent.py", "nav.tangent", ":material/show_chart:"),
+    ("gradients", "pages/gradients.py", "nav.gradients", ":material/explore:"),
+    ("chain-rule", "pages/chain-rule.py", "nav.chain_rule", ":material/link:"),
     ("exercises", "pages/exercises.py", "nav.exercises", ":material/school:"),
-    ("chain-rule", "pages/chain_rule.py", "nav.chain_rule", ":material/link:"),
 ]
 
 

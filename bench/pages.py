@@ -19,5 +19,5 @@ PAGES: list[tuple[str, str, str, list[str]]] = [
     ("gradients", "pages/gradients.py", "f", ["3x1^2 + 5e^{x2}", "norm(x)", "x1^2 - x2^2"]),
     ("tangent", "pages/tangent.py", "x0", [1.0, 2.0, 0.5, 1.5]),  # sliding the tangent point
     ("exercises", "pages/exercises.py", "n", [6, 7, 9, 2]),  # switching exercises (ints: radio)
-    ("chain-rule", "pages/chain_rule.py", "u", ["a*b + sin(a)", "exp(a - b)", "a^2 b"]),
+    ("chain-rule", "pages/chain-rule.py", "u", ["a*b + sin(a)", "exp(a - b)", "a^2 b"]),
 ]

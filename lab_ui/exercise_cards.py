@@ -131,10 +131,10 @@ def _describe(link: ex.Link) -> str:
     return ", ".join(bits)
 
 
-def page_link(page: str, slug: str, query: dict[str, str], label: str) -> None:
+def page_link(slug: str, query: dict[str, str], label: str) -> None:
     """``st.page_link`` when the page is in the navigation, else a plain relative link."""
     try:
-        st.page_link(f"pages/{page}.py", label=_escape(label), icon="🔗", query_params=query)
+        st.page_link(f"pages/{slug}.py", label=_escape(label), icon="🔗", query_params=query)
     except StreamlitAPIException:  # the page has not landed, or this page runs alone
         st.markdown(f"🔗 [{_escape(label)}]({slug}?{urlencode(query, quote_via=quote)})")
 
@@ -142,7 +142,7 @@ def page_link(page: str, slug: str, query: dict[str, str], label: str) -> None:
 def links(exercise: ex.Exercise) -> None:
     for link in exercise.links:
         label = t("exercises.explore", page=t(f"nav.{link.page}"), what=_describe(link))
-        page_link(link.page, link.slug, dict(link.query), label)
+        page_link(link.slug, dict(link.query), label)
 
 
 # ----------------------------------------------------------------------------- verdicts
@@ -281,7 +281,7 @@ def _example(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None
     if r.status != "right":
         st.info(_text(exercise.id, "parts", part.id, "hint"), icon="💡")
     query = {"f": f_text, "x0": us.fmt_number(r.point.x0)}
-    page_link("tangent", "tangent", query, t("exercises.explore_yours", page=t("nav.tangent")))
+    page_link("tangent", query, t("exercises.explore_yours", page=t("nav.tangent")))
 
 
 # ----------------------------------------------------------------------------- the card

@@ -236,37 +236,23 @@ class TestNavigation:
         assert app.query()[case.input_key] == case.new_value
 
 
-def _stem(slug: str) -> str:
-    return Path(dict((s, f) for s, f, *_ in TOPICS)[slug]).stem
-
-
 # On a fresh server Streamlit treats an app with a pages/ folder as a legacy one until
-# some run calls st.navigation; it then knows pages/x_y.py as /x_y. A page whose URL is
-# its file name is handed to the entry by lab_ui.shell.leave_legacy_navigation; a page
-# whose URL differs (chain-rule vs chain_rule.py) gets a "Page not found" dialog first.
-DEEP = [s for s in SLUGS[1:] if _stem(s) == s][:1]
-DEEP += [
-    pytest.param(
-        s,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="fresh server, legacy pages/ mode: /chain-rule is unknown as pages/"
-            "chain_rule.py and Streamlit shows 'Page not found' before the entry runs. "
-            "Fix: rename the pages/ folder (see issue 7 notes).",
-        ),
-    )
-    for s in SLUGS[1:]
-    if _stem(s) != s
-][:1]
+# some run calls st.navigation, and looks a first request up by file name: every page
+# file is named after its url_path (tests/app/test_navigation.py), and a page run that
+# way hands itself to the entry (lab_ui.shell.leave_legacy_navigation).
 
 
 class TestFreshServer:
-    @pytest.mark.parametrize("slug", DEEP)
-    def test_a_shared_link_as_the_very_first_visit_runs_through_the_entry(
-        self, new_app, fresh_server, slug
+    def test_a_shared_chain_rule_link_as_the_very_first_visit_shows_the_chain_rule(
+        self, new_app, fresh_server
     ):
+        slug = "chain-rule"
+        case = CASES[slug]
         app = new_app(fresh_server.url)
-        app.open(f"{slug}?lang=en")
+        app.open(f"{slug}?{case.query}")
+        assert app.title() == t(case.title_key, "en")
+        for text in case.shows:
+            expect(app.main).to_contain_text(text)
         expect(app.page).to_have_title("Calculus Lab · 微积分实验室")
         expect(app.page.locator('[data-testid="stSidebar"]')).to_contain_text(
             t("app.tagline", "en")
@@ -274,6 +260,7 @@ class TestFreshServer:
         links = app.nav_links()
         assert "dashboard" not in links, list(links)
         assert app.path() == slug
+        assert case.link.items() <= app.query().items()
         assert_no_exception(app)
 
 
