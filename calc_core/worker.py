@@ -5,12 +5,17 @@ listens on a free loopback port, prints the port on stdout and accepts one
 authenticated connection. It then answers ``(fn, args, kwargs)`` jobs with
 ``("ok", value)``, ``("err", InputError)``, ``("mem", None)`` or
 ``("crash", traceback)`` until it receives ``None`` or the connection closes.
+
+A worker ends quietly: Ctrl+C in the server's terminal (which reaches the whole
+process group), a parent that exits before reading the port, or a connection
+that closes while a job runs all end it without a traceback on the terminal.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -54,6 +59,8 @@ def serve(conn) -> None:
             reply = ("crash", traceback.format_exc(limit=8))
         try:
             conn.send(reply)
+        except OSError:  # the parent is gone (it stopped, or killed us as too slow)
+            return
         except Exception:  # an unpicklable result is a bug in calc_core, not user error
             conn.send(("crash", traceback.format_exc(limit=8)))
 
@@ -71,7 +78,25 @@ def _preload_topics() -> None:
                 importlib.import_module(info.name)
 
 
+def _announce(port: int) -> bool:
+    """Tell the parent our port on stdout; False when the parent stopped reading."""
+    try:
+        print(port, flush=True)
+    except OSError:
+        # Nobody will connect. Point stdout at devnull, or Python's exit-time flush
+        # reports the same broken pipe again.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return False
+    sys.stdout = sys.stderr  # nothing else may write to the pipe the parent stopped reading
+    return True
+
+
 def main() -> None:
+    # Ctrl+C reaches the whole process group: the server stops, so do we, silently
+    # (the default action ends the process without a KeyboardInterrupt traceback).
+    with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
     key = bytes.fromhex(sys.stdin.readline().strip())
     if not key:  # the parent exited before handing over a key
         return
@@ -85,8 +110,8 @@ def main() -> None:
     _preload_topics()
 
     with Listener(("127.0.0.1", 0), authkey=key) as listener:
-        print(listener.address[1], flush=True)
-        sys.stdout = sys.stderr  # nothing else may write to the pipe the parent stopped reading
+        if not _announce(listener.address[1]):
+            return
         # A parent that exits between starting us and connecting (say, while its pool is
         # still warming up in a daemon thread) must not leave us waiting in accept forever.
         watchdog = threading.Timer(ACCEPT_TIMEOUT, os._exit, (0,))

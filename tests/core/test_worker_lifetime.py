@@ -1,28 +1,33 @@
-"""A guard worker never outlives a parent that did not connect to it.
+"""A guard worker never outlives a parent that did not connect to it, and ends quietly.
 
 A pool warming up in a daemon thread can start a worker and exit before
 connecting; such a worker must exit by itself instead of waiting in ``accept``
-forever (holding memory and any pipe it inherited).
+forever (holding memory and any pipe it inherited). Stopping the server (Ctrl+C
+reaches every process in the terminal's group) prints no worker traceback.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _start(code: list[str]) -> subprocess.Popen:
+def _start(code: list[str], stderr=subprocess.DEVNULL) -> subprocess.Popen:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return subprocess.Popen(
         [sys.executable, *code],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         cwd=ROOT,
         env=env,
     )
@@ -44,3 +49,31 @@ class TestWorkerLifetime:
         assert port > 0
         assert worker.wait(timeout=30) == 0
         worker.stdout.close()
+
+
+class TestWorkerShutdownIsQuiet:
+    def test_a_parent_that_stopped_reading_gets_no_broken_pipe_traceback(self):
+        worker = _start(["-m", "calc_core.worker"], stderr=subprocess.PIPE)
+        worker.stdin.write(b"ab" * 32 + b"\n")
+        worker.stdin.close()
+        worker.stdout.close()  # the server stopped before reading the port
+        assert worker.wait(timeout=60) == 0
+        err = worker.stderr.read()
+        worker.stderr.close()
+        assert err.decode(errors="replace") == ""
+
+    @pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+    @pytest.mark.parametrize("moment", ["while importing", "while waiting for its parent"])
+    def test_ctrl_c_ends_a_worker_without_a_traceback(self, moment):
+        worker = _start(["-m", "calc_core.worker"], stderr=subprocess.PIPE)
+        worker.stdin.write(b"ab" * 32 + b"\n")
+        worker.stdin.close()
+        if moment == "while importing":
+            time.sleep(0.3)  # numpy and sympy take over a second to import
+        else:
+            assert int(worker.stdout.readline()) > 0
+        worker.send_signal(signal.SIGINT)
+        assert worker.wait(timeout=60) == -signal.SIGINT
+        err = worker.stderr.read()
+        worker.stdout.close()
+        assert err.decode(errors="replace") == ""
