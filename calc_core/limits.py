@@ -30,9 +30,37 @@ from calc_core.errors import InputError
 from calc_core.numeric import compile_expr
 from calc_core.parser import parse
 
-MAX_STEPS = 16
 TINY_H = 1e-16
-X0_LIMIT = 1e6
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The closed interval ``[low, high]`` a numeric input must lie in.
+
+    The one source of truth for an input's range: :func:`check_inputs`, the page's
+    widget limits and its link parser all read it, so no value is accepted by one
+    and refused by another.
+
+    >>> H0.admits(1e-300), H0.admits(0.0), H0.admits(float("nan"))
+    (True, False, False)
+    """
+
+    low: float
+    high: float
+
+    def admits(self, value: float) -> bool:
+        return math.isfinite(value) and self.low <= value <= self.high
+
+
+X0 = Bounds(-1e6, 1e6)
+#: Kept above float64's subnormals (below ~2.2e-308), where h itself loses its digits.
+H0 = Bounds(1e-300, 10.0)
+STEPS = Bounds(1, 16)
+SHRINK = Bounds(1.1, 1000.0)
+#: Every numeric input by its field name.
+BOUNDS = {"x0": X0, "h0": H0, "steps": STEPS, "shrink": SHRINK}
+MAX_STEPS = int(STEPS.high)
+X0_LIMIT = X0.high
 
 
 @dataclass(frozen=True)
@@ -63,39 +91,17 @@ class LimitsResult:
 
 
 def check_inputs(x0: float, h0: float, steps: int, shrink: float, scheme: str) -> None:
-    """Refuse numeric inputs outside what the page can show meaningfully."""
-    if not math.isfinite(x0) or abs(x0) > X0_LIMIT:
-        raise InputError(
-            "out_of_range",
-            f"x0 must be between {-X0_LIMIT:g} and {X0_LIMIT:g}.",
-            field="x0",
-            low=f"{-X0_LIMIT:g}",
-            high=f"{X0_LIMIT:g}",
-        )
-    if not (math.isfinite(h0) and 1e-300 < h0 <= 10):
-        raise InputError(
-            "out_of_range",
-            "The first h must be between 1e-300 and 10.",
-            field="h0",
-            low="1e-300",
-            high="10",
-        )
-    if not 1 <= steps <= MAX_STEPS:
-        raise InputError(
-            "out_of_range",
-            f"Steps must be between 1 and {MAX_STEPS}.",
-            field="steps",
-            low="1",
-            high=str(MAX_STEPS),
-        )
-    if not (math.isfinite(shrink) and 1 < shrink <= 1000):
-        raise InputError(
-            "out_of_range",
-            "The shrink factor must be above 1 and at most 1000.",
-            field="shrink",
-            low="1",
-            high="1000",
-        )
+    """Refuse numeric inputs outside what the page can show meaningfully (:data:`BOUNDS`)."""
+    for field, value in {"x0": x0, "h0": h0, "steps": steps, "shrink": shrink}.items():
+        bounds = BOUNDS[field]
+        if not bounds.admits(value):
+            raise InputError(
+                "out_of_range",
+                f"{field} must be between {bounds.low:g} and {bounds.high:g}.",
+                field=field,
+                low=f"{bounds.low:g}",
+                high=f"{bounds.high:g}",
+            )
     if scheme not in SCHEMES:
         raise InputError(
             "out_of_range",

@@ -11,12 +11,13 @@ from lab_ui.i18n import t
 from lab_ui.shell import compute, page_header, show_error, warn_bad_params
 
 SECANT_STEPS = [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.001]
+X0, H0, STEPS, SHRINK = limits.X0, limits.H0, limits.STEPS, limits.SHRINK  # the core's ranges
 PARAMS = [
     us.Param("f", "3x^2 - 4x", us.text()),
-    us.Param("x0", 1.0, us.number(-1e6, 1e6), us.fmt_number),
-    us.Param("h0", 0.1, us.number(1e-300, 10), us.fmt_number),
-    us.Param("steps", 5, us.integer(1, limits.MAX_STEPS)),
-    us.Param("shrink", 10.0, us.number(1.1, 1000), us.fmt_number),
+    us.Param("x0", 1.0, us.number(X0.low, X0.high), us.fmt_number),
+    us.Param("h0", 0.1, us.number(H0.low, H0.high), us.fmt_number),
+    us.Param("steps", 5, us.integer(int(STEPS.low), int(STEPS.high))),
+    us.Param("shrink", 10.0, us.number(SHRINK.low, SHRINK.high), us.fmt_number),
     us.Param("scheme", "forward", us.choice(SCHEMES)),
     us.Param("secant_h", 0.5, us.number_choice(SECANT_STEPS), us.fmt_number),
 ]
@@ -28,10 +29,12 @@ left.text_input(t("field.f"), key="f", max_chars=200, help=t("field.f_help"))
 labels = {sc: t(f"scheme.{sc}") for sc in SCHEMES}  # a plain dict: no language lookup later
 right.selectbox(t("field.scheme"), SCHEMES, key="scheme", format_func=labels.__getitem__)
 c1, c2, c3, c4 = st.columns(4)
-c1.number_input(t("field.x0"), key="x0", min_value=-1e6, max_value=1e6, step=0.5, format="%g")
-c2.number_input(t("field.h0"), key="h0", min_value=1e-300, max_value=10.0, step=None, format="%g")
-c3.number_input(t("field.steps"), key="steps", min_value=1, max_value=limits.MAX_STEPS, step=1)
-c4.number_input(t("field.shrink"), key="shrink", min_value=1.1, max_value=1000.0, format="%g")
+c1.number_input(t("field.x0"), key="x0", min_value=X0.low, max_value=X0.high, step=0.5, format="%g")
+c2.number_input(t("field.h0"), key="h0", min_value=H0.low, max_value=H0.high, format="%g")
+c3.number_input(t("field.steps"), key="steps", min_value=int(STEPS.low), max_value=int(STEPS.high))
+c4.number_input(
+    t("field.shrink"), key="shrink", min_value=SHRINK.low, max_value=SHRINK.high, format="%g"
+)
 us.publish(PARAMS)
 s = st.session_state
 out = compute(

@@ -16,14 +16,19 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from calc_core import limits
 from calc_core.differences import SCHEMES
 from calc_core.errors import InputError
 from calc_core.parser import parse
 from lab_ui.i18n import catalog, error_message, t
 from tests.app.conftest import (
+    LIMITS_PAGE,
     ROOT,
     assert_no_exception,
+    build,
     chart_data,
     chart_spec,
     charts,
@@ -389,6 +394,49 @@ class TestBadLinkParameters:
         assert at.text_input(key="f").value == "x^2"
         assert at.selectbox(key="scheme").value == "central"
         assert at.number_input(key="x0").value == 1.0
+
+
+# ----------------------------------------------------------------------------- input ranges
+
+
+def near_the_ends(bounds: limits.Bounds) -> st.SearchStrategy[float]:
+    """Each end, the floats just past it, and anything else (nan and inf included)."""
+    ends = [bounds.low, bounds.high]
+    ends += [math.nextafter(bounds.low, -math.inf), math.nextafter(bounds.high, math.inf)]
+    ends += [math.nextafter(bounds.low, math.inf), math.nextafter(bounds.high, -math.inf)]
+    return st.one_of(st.sampled_from(ends), st.floats())
+
+
+class TestOneRangePerInput:
+    """The core's ``limits.BOUNDS`` are the widgets' limits and the link parser's: a value
+    is accepted by all three or refused by all three (h0 = 1e-300 was once accepted by a
+    link and the widget, then refused by the core with an error box)."""
+
+    @pytest.mark.parametrize("key", ["x0", "h0", "steps", "shrink"])
+    def test_each_widget_has_the_cores_limits(self, limits_app, key):
+        widget = limits_app().number_input(key=key)
+        bounds = limits.BOUNDS[key]
+        assert (widget.proto.min, widget.proto.max) == (bounds.low, bounds.high)
+
+    @settings(max_examples=30, deadline=None)
+    @given(
+        field_value=st.one_of(
+            *(
+                st.tuples(st.just(k), near_the_ends(limits.BOUNDS[k]))
+                for k in ("x0", "h0", "shrink")
+            ),
+            st.tuples(st.just("steps"), st.integers(-2, 20)),
+        )
+    )
+    def test_a_link_value_is_accepted_exactly_when_the_core_accepts_it(self, field_value):
+        field, value = field_value
+        at = build(LIMITS_PAGE, lang="en", **{field: repr(value)}).run()
+        assert_no_exception(at)
+        refused = [w.value for w in at.warning] == [t("shell.bad_param", "en", name=field)]
+        assert refused == (not limits.BOUNDS[field].admits(value))
+        if not refused:
+            assert at.number_input(key=field).value == value
+            assert not at.error, [e.value for e in at.error]
 
 
 # ----------------------------------------------------------------------------- bad functions

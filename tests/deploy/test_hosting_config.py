@@ -30,6 +30,8 @@ class TestHostingConfig:
             ("server", "runOnSave", False),
             ("server", "enableXsrfProtection", True),
             ("server", "headless", True),
+            ("server", "address", "127.0.0.1"),  # a local run is not on the network
+            ("server", "enableAgentApi", False),
         ],
     )
     def test_the_hardened_value_is_set(self, settings, section, option, value):
@@ -38,6 +40,11 @@ class TestHostingConfig:
     def test_upload_and_message_limits_are_small(self, settings):
         assert settings["server"]["maxUploadSize"] <= 2
         assert settings["server"]["maxMessageSize"] <= 10
+        assert settings["server"]["maxWidgetStateSize"] <= 2
+
+    def test_a_local_run_accepts_only_loopback_host_names(self, settings):
+        """DNS rebinding: a page on evil.example resolving to 127.0.0.1 is refused."""
+        assert set(settings["server"]["allowedHosts"]) == {"localhost", "127.0.0.1", "::1"}
 
     def test_every_option_exists_in_this_streamlit(self, settings):
         known = set(st_config._config_options_template)
