@@ -1,7 +1,7 @@
 """Calculus Lab: the entry. Run with ``streamlit run dashboard.py``.
 
-It sets up the page, the sidebar language switch and the navigation; each topic is
-a thin page under ``pages/`` with a stable ``url_path``, so links survive renames.
+It sets up the page, the sidebar language switch and the navigation: the home page at
+``/``, then each topic, a thin page ``pages/<url_path>.py``, at its own ``url_path``.
 """
 
 from pathlib import Path
@@ -13,6 +13,8 @@ from lab_ui.shell import init_language, language_switch, warn_bad_params
 
 HERE = Path(__file__).parent
 
+#: The default page, served at ``/`` (Streamlit serves a default page nowhere else).
+HOME = ("pages/home.py", "nav.home", ":material/home:")
 #: (url_path, file, title key, icon) in the book's order. A page's file is named after its
 #: url_path: on a fresh server Streamlit's first lookup of a shared link goes by file name.
 TOPICS = [
@@ -31,11 +33,13 @@ def main() -> None:
     bad = init_language()
     language_switch()
     st.sidebar.caption(t("app.tagline"))
-    pages = [
-        st.Page(HERE / path, title=t(key), icon=icon, url_path=slug, default=index == 0)
-        for index, (slug, path, key, icon) in enumerate(TOPICS)
+    path, key, icon = HOME
+    home = st.Page(HERE / path, title=t(key), icon=icon, default=True)
+    topics = [
+        st.Page(HERE / path, title=t(key), icon=icon, url_path=slug)
+        for slug, path, key, icon in TOPICS
     ]
-    navigation = st.navigation({t("nav.topics"): pages})
+    navigation = st.navigation({"": [home], t("nav.topics"): topics})
     warn_bad_params(bad)
     navigation.run()
 

@@ -46,8 +46,7 @@ from dashboard import TOPICS
 from deploy.run_replicas import Cluster, Replica
 from tools.st_session import Session
 
-DEFAULT_PAGE = TOPICS[0][0]
-PAGES = [slug for slug, *_ in TOPICS]
+PAGES = [slug for slug, *_ in TOPICS]  # each at its own url_path; the home page is at ""
 MAX_ACTIONS = 2000  # per session: a bound on top of the time bound
 RUN_TIMEOUT = 30.0
 
@@ -76,11 +75,6 @@ def fill(step: dict[str, str], k: int) -> dict[str, object]:
         text = template.format(k=k, x=x)
         values[key] = float(text) if key in NUMERIC else text
     return values
-
-
-def nav_name(slug: str) -> str:
-    """The page name a browser asks for: the default page lives at the root."""
-    return "" if slug == DEFAULT_PAGE else slug
 
 
 # ------------------------------------------------------------------ measuring tools
@@ -170,21 +164,24 @@ class Stats:
 # ------------------------------------------------------------------ the sessions
 
 
-async def open_session(url: str, stats: Stats, query: str = "lang=en") -> Session | None:
+async def open_session(
+    url: str, stats: Stats, query: str = "lang=en", page: str = ""
+) -> Session | None:
+    """A session that opened ``page`` (default: the home page, where a class arrives)."""
     session = Session(url)
     try:
         await session.connect(timeout=20)
     except Exception as err:  # any failure to connect is counted, not raised
         stats.errors[f"connect: {type(err).__name__}"] += 1
         return None
-    stats.record("open", await session.run(page="", query=query, timeout=RUN_TIMEOUT))
+    stats.record("open", await session.run(page=page, query=query, timeout=RUN_TIMEOUT))
     return session
 
 
 async def visit_every_page(session: Session, stats: Stats, k: int) -> None:
     """Once through every page with the same inputs for all sessions (cache hits)."""
     for slug in PAGES:
-        stats.record("navigate", await session.run(page=nav_name(slug), timeout=RUN_TIMEOUT))
+        stats.record("navigate", await session.run(page=slug, timeout=RUN_TIMEOUT))
         for step in SCENARIOS.get(slug, []):
             widgets = fill(step, k)
             if not all(key in session.widgets for key in widgets):
@@ -215,7 +212,7 @@ async def student(
         for slug in order:
             if time.time() >= stop_at:
                 break
-            stats.record("navigate", await session.run(page=nav_name(slug), timeout=RUN_TIMEOUT))
+            stats.record("navigate", await session.run(page=slug, timeout=RUN_TIMEOUT))
             actions += 1
             await pause()
             for step in SCENARIOS.get(slug, []):
@@ -343,7 +340,7 @@ async def load_phase(target: Target, args) -> dict:
     mem_all = target.memory()
     warmup = {kind: summary(v) for kind, v in stats.latencies.items()}
     # the whole class clicks the same link at the same moment ("everyone open gradients")
-    burst_page = nav_name(PAGES[1 % len(PAGES)])
+    burst_page = PAGES[1 % len(PAGES)]
     burst_runs = await asyncio.gather(*(s.run(page=burst_page) for s in sessions))
     burst = summary([r.seconds for r in burst_runs if r.ok])
     burst["errors"] = sum(1 for r in burst_runs if not r.ok)
@@ -418,9 +415,9 @@ async def hostile_phase(target: Target, args) -> dict:
     """Probe latency in alternating quiet and hostile windows (drift on a shared machine
     affects both alike); the attacker's last computation ends before a quiet window."""
     stats = Stats()
-    probes = [await open_session(target.url, stats) for _ in range(args.probes)]
+    probes = [await open_session(target.url, stats, page="limits") for _ in range(args.probes)]
     probes = [p for p in probes if p is not None]
-    attacker = await open_session(target.url, stats)
+    attacker = await open_session(target.url, stats, page="limits")
     if not probes or attacker is None:
         raise SystemExit(f"cannot open probe sessions: {dict(stats.errors)}")
     # warm the probes' code paths (not their inputs: every probe input below is new)

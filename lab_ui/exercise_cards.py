@@ -14,15 +14,13 @@ holds the text that was checked. Progress lives in ``st.session_state``.
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from calc_core import exercises as ex
 from calc_core.answers import MAX_ANSWER_LENGTH, ComponentCheck, Feedback
 from lab_ui import url_state as us
 from lab_ui.i18n import catalog, current_language, t
+from lab_ui.links import page_link
 from lab_ui.shell import compute, show_error
 from lab_ui.tables import explain_derivative
 
@@ -118,10 +116,6 @@ def checklist(edition: str, where) -> None:
 # ----------------------------------------------------------------------------- links
 
 
-def _escape(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_[]<>#" else c for c in text)
-
-
 def _describe(link: ex.Link) -> str:
     query = dict(link.query)
     bits = [t(f"exercises.mode.{query['mode']}")] if "mode" in query else []
@@ -129,14 +123,6 @@ def _describe(link: ex.Link) -> str:
         if name in query:
             bits.append(t(f"exercises.link_param.{name}", value=query[name]))
     return ", ".join(bits)
-
-
-def page_link(slug: str, query: dict[str, str], label: str) -> None:
-    """``st.page_link`` when the page is in the navigation, else a plain relative link."""
-    try:
-        st.page_link(f"pages/{slug}.py", label=_escape(label), icon="🔗", query_params=query)
-    except StreamlitAPIException:  # the page has not landed, or this page runs alone
-        st.markdown(f"🔗 [{_escape(label)}]({slug}?{urlencode(query, quote_via=quote)})")
 
 
 def links(exercise: ex.Exercise) -> None:

@@ -1,8 +1,10 @@
-"""``python -m tools.screenshots``: write docs/screenshot-<page>.png for every page.
+"""``python -m tools.screenshots``: docs/screenshot-<page>.png and the home page's previews.
 
 The screenshots are taken by the browser test ``test_screenshot`` (tests/browser/
 test_pages.py) from each page's shared link in its browser case, so they show what a
-visitor of that link sees, through the same real server and Chromium as the tests.
+visitor of that link sees, through the same real server and Chromium as the tests;
+``test_preview`` writes ``lab_ui/previews/<page>.png``, the home cards' small pictures,
+from each card's link.
 For readable Chinese in the sidebar, install a CJK font first (Debian:
 ``apt-get install fonts-wqy-microhei fonts-noto-color-emoji``).
 """
@@ -25,9 +27,13 @@ def main() -> int:
             print("warning: no CJK font; Chinese text will show as boxes", file=sys.stderr)
     env = {**os.environ, "SCREENSHOTS": "1"}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += ["tests/browser/test_pages.py", "-k", "test_screenshot"]
+    command += ["tests/browser/test_pages.py", "-k", "test_screenshot or test_preview"]
     done = subprocess.run(command, cwd=ROOT, env=env, check=False)
-    for path in sorted((ROOT / "docs").glob("screenshot-*.png")):
+    pictures = [
+        *(ROOT / "docs").glob("screenshot-*.png"),
+        *(ROOT / "lab_ui/previews").glob("*.png"),
+    ]
+    for path in sorted(pictures):
         print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KiB")
     return done.returncode
 

@@ -42,12 +42,24 @@ def limits_app() -> Callable[..., AppTest]:
     return run
 
 
+def through_entry(page: str | None, **query: str) -> AppTest:
+    """The app as a browser opens ``/<page>?<query>``: the entry runs, with that page.
+
+    ``page`` is a url_path (``"chain-rule"``; its file is ``pages/<page>.py``), or None
+    for ``/``, the home page. Not yet run.
+    """
+    at = build(DASHBOARD, **query)
+    if page is not None:
+        at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+    return at
+
+
 @pytest.fixture
 def dashboard_app() -> Callable[..., AppTest]:
-    """Run the whole app (the entry with its navigation) with the given URL parameters."""
+    """Run the whole app (the entry with its navigation) on a page, with URL parameters."""
 
-    def run(**query: str) -> AppTest:
-        at = build(DASHBOARD, **query).run()
+    def run(page: str | None = "limits", **query: str) -> AppTest:
+        at = through_entry(page, **query).run()
         assert_no_exception(at)
         return at
 

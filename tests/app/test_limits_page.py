@@ -598,9 +598,9 @@ class TestNonDifferentiablePoints:
 
 
 class TestDashboard:
-    """The entry (``dashboard.py``): navigation with the limits page as the default."""
+    """The limits page through the entry (``dashboard.py``), as a browser opens ``/limits``."""
 
-    def test_opens_on_the_limits_page(self, dashboard_app):
+    def test_opens_the_limits_page(self, dashboard_app):
         at = dashboard_app()
         assert at.title[0].value == catalog("en")["limits.title"]
         assert column(at, "limits.col.quotient_book") == BOOK_LIMITS

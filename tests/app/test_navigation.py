@@ -35,7 +35,7 @@ class TestPageFiles:
     def test_the_entry_registers_every_topic_at_its_url_path(self):
         pages = registered()
         for slug, path, key, _icon in TOPICS:
-            page = pages[slug if slug in pages else ""]  # until the home page is the default
+            page = pages[slug]
             assert Path(page["script_path"]) == ROOT / path
             assert page["page_name"] == t(key, "en")
 

@@ -23,20 +23,18 @@ import pytest
 from playwright.sync_api import expect
 
 from calc_core.errors import InputError
-from dashboard import TOPICS
+from dashboard import HOME, TOPICS
+from lab_ui import home
 from lab_ui.i18n import error_message, t
 from tools.browser import ERROR_BOX, EXCEPTION, AppPage, has_cjk
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SLUGS = [slug for slug, *_ in TOPICS]
-NAV_KEYS = {slug: key for slug, _file, key, _icon in TOPICS}
-
-
-def url_path(slug: str) -> str:
-    """Where the browser shows a page: the default (first) page lives at the root."""
-    return "" if slug == SLUGS[0] else slug
+SLUGS = [slug for slug, *_ in TOPICS]  # every topic at its own url_path
+PAGES = ["", *SLUGS]  # and the home page at the root
+NAV_KEYS = {"": HOME[1]} | {slug: key for slug, _file, key, _icon in TOPICS}
+PREVIEW_BOX = (480, 270)  # the home cards' pictures: width, height at most
 
 
 @dataclass(frozen=True)
@@ -157,20 +155,20 @@ def assert_no_exception(app: AppPage) -> None:
 # ------------------------------------------------------------------------ every page
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", PAGES)
 class TestEveryPageLoads:
     def test_it_opens_through_the_entry_without_an_exception(self, app, slug):
-        app.open(f"{url_path(slug)}?lang=en")
+        app.open(f"{slug}?lang=en")
         expect(app.page).to_have_title("Calculus Lab · 微积分实验室")
         expect(app.main.locator("h1").first).to_be_visible()
         expect(app.page.locator('[data-testid="stSidebar"]')).to_contain_text(
             t("app.tagline", "en")
         )
-        assert app.path() == url_path(slug)
+        assert app.path() == slug
         assert_no_exception(app)
 
     def test_every_chart_draws_its_svg_marks(self, app, slug):
-        app.open(f"{url_path(slug)}?lang=en")
+        app.open(f"{slug}?lang=en")
         charts = app.page.locator('[data-testid="stVegaLiteChart"]')
         for index in range(charts.count()):
             expect(charts.nth(index).locator("svg.marks")).to_be_attached()
@@ -178,7 +176,7 @@ class TestEveryPageLoads:
             expect(marks.first).to_be_attached()
 
     def test_the_language_switch_changes_the_text(self, app, slug):
-        app.open(f"{url_path(slug)}?lang=en")
+        app.open(f"{slug}?lang=en")
         english = app.title()
         app.choose_language("简体中文")
         chinese = app.title()
@@ -189,7 +187,7 @@ class TestEveryPageLoads:
         assert_no_exception(app)
 
     def test_a_link_with_lang_zh_opens_in_chinese(self, app, slug):
-        app.open(f"{url_path(slug)}?lang=zh")
+        app.open(f"{slug}?lang=zh")
         assert has_cjk(app.title())
         expect(app.page.locator('[data-testid="stSidebar"]')).to_contain_text(
             t("app.tagline", "zh")
@@ -200,20 +198,20 @@ class TestNavigation:
     def test_every_page_is_reachable_from_the_sidebar_and_keeps_working(self, app):
         if len(SLUGS) < 2:
             pytest.skip("only one page in dashboard.TOPICS: Streamlit hides the navigation")
-        app.open(f"{url_path(SLUGS[0])}?lang=en")
+        app.open("?lang=en")
         titles = {}
-        for slug in [*SLUGS[1:], SLUGS[0]]:
+        for slug in [*PAGES[1:], PAGES[0]]:
             links = app.nav_links()
-            assert {url_path(s) for s in SLUGS} == set(links), (SLUGS, list(links))
-            link = links[url_path(slug)]
+            assert list(links) == PAGES  # in the book's order, under the home page
+            link = links[slug]
             label = link.locator('[data-testid="stMarkdownContainer"]').inner_text()
             assert label.strip() == t(NAV_KEYS[slug], "en")
             with app.expect_run():
                 link.click()
-            expect(app.page).to_have_url(re.compile(rf"/{re.escape(url_path(slug))}(\?|$)"))
+            expect(app.page).to_have_url(re.compile(rf"/{re.escape(slug)}(\?|$)"))
             titles[slug] = app.title()
             assert_no_exception(app)
-        assert len(set(titles.values())) == len(SLUGS), titles
+        assert len(set(titles.values())) == len(PAGES), titles
 
     def test_inputs_survive_a_round_trip_to_another_page(self, app):
         if len(SLUGS) < 2:
@@ -223,13 +221,13 @@ class TestNavigation:
             pytest.skip("no page has a browser case yet")
         case = CASES[slug]
         other = next(s for s in SLUGS if s != slug)
-        app.open(f"{url_path(slug)}?{case.query}")
+        app.open(f"{slug}?{case.query}")
         type_and_submit(app, case, case.new_value)
         with app.expect_run():
-            app.nav_links()[url_path(other)].click()
+            app.nav_links()[other].click()
         assert_no_exception(app)
         with app.expect_run():
-            app.nav_links()[url_path(slug)].click()
+            app.nav_links()[slug].click()
         expect(app.widget(case.input_key).locator("input").first).to_have_value(case.new_value)
         for text in case.shows_after:
             expect(app.main).to_contain_text(text)
@@ -264,17 +262,34 @@ class TestFreshServer:
         assert_no_exception(app)
 
 
-class TestDefaultPage:
-    @pytest.mark.xfail(
-        strict=True,
-        reason="Streamlit serves the default page only at '/': a link to its own path "
-        "(/limits) opens a 'Page not found' dialog over the page. Fix: a hidden default page "
-        "that st.switch_page()s to the first topic, keeping the query (see issue 7 notes).",
-    )
-    def test_a_link_to_the_first_pages_own_path_opens_it_without_a_dialog(self, app):
-        app.open(SLUGS[0])
-        assert app.path() in ("", SLUGS[0])
+class TestHomePage:
+    def test_the_root_is_the_home_page(self, app):
+        app.open("?lang=en")
+        assert app.title() == t("home.title", "en")
         assert_no_exception(app)
+
+    def test_a_link_to_the_limits_path_opens_the_limits_page_without_a_dialog(self, app):
+        app.open("limits?lang=en")
+        assert app.path() == "limits"
+        assert app.title() == t("limits.title", "en")
+        assert_no_exception(app)
+
+    @pytest.mark.parametrize("card", home.CARDS, ids=lambda card: card.slug)
+    def test_every_card_opens_its_page_with_the_books_example(self, app, card):
+        app.open("?lang=en")
+        label = t(card.text_key + ".link", "en")
+        with app.expect_run():
+            app.main.get_by_role("link", name=label).click()
+        assert app.path() == card.slug
+        assert dict(card.query).items() <= app.query().items()
+        assert_no_exception(app)
+
+    def test_previews_are_drawn(self, app):
+        app.open("?lang=en")
+        pictures = app.main.locator("img")
+        expect(pictures).to_have_count(len(home.CARDS))
+        for index in range(len(home.CARDS)):
+            assert pictures.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
 
 
 # ------------------------------------------------------------------- per-page cases
@@ -284,7 +299,7 @@ class TestDefaultPage:
 class TestSharedLinks:
     def test_the_link_shows_what_it_says(self, app, slug):
         case = case_for(slug)
-        app.open(f"{url_path(slug)}?{case.query}")
+        app.open(f"{slug}?{case.query}")
         for key, value in case.fields.items():
             expect(app.widget(key).locator("input").first).to_have_value(value)
         for text in case.shows:
@@ -296,7 +311,7 @@ class TestSharedLinks:
         case = case_for(slug)
         if not case.charts:
             pytest.skip(f"/{slug} draws no chart for its shared link")
-        app.open(f"{url_path(slug)}?{case.query}")
+        app.open(f"{slug}?{case.query}")
         app.wait_for_charts(case.charts)
         charts = app.page.locator('[data-testid="stVegaLiteChart"]')
         assert charts.count() >= case.charts
@@ -308,7 +323,7 @@ class TestSharedLinks:
 class TestTyping:
     def test_a_new_function_updates_the_results_and_the_url(self, app, slug):
         case = case_for(slug)
-        app.open(f"{url_path(slug)}?{case.query}")
+        app.open(f"{slug}?{case.query}")
         type_and_submit(app, case, case.new_value)
         for text in case.shows_after:
             expect(app.main).to_contain_text(text)
@@ -323,7 +338,7 @@ class TestTyping:
 
     def test_a_bad_input_shows_the_error_box_and_no_exception(self, app, slug):
         case = case_for(slug)
-        app.open(f"{url_path(slug)}?{case.query}")
+        app.open(f"{slug}?{case.query}")
         type_and_submit(app, case, case.bad_value)
         box = app.page.locator(ERROR_BOX).first
         expect(box).to_be_visible()
@@ -337,7 +352,7 @@ class TestTyping:
         case = case_for(slug)
         if not case.same_input_in_zh:
             pytest.skip(f"/{slug}: switching language switches the content, not just the text")
-        app.open(f"{url_path(slug)}?{case.query}")
+        app.open(f"{slug}?{case.query}")
         type_and_submit(app, case, case.bad_value)
         app.choose_language("简体中文")
         box = app.page.locator(ERROR_BOX).first
@@ -359,7 +374,7 @@ def test_screenshot(app, slug):
     content (up to 1800 px) to show the first charts too.
     """
     case = CASES.get(slug)
-    app.open(f"{url_path(slug)}?{case.query}" if case else f"{url_path(slug)}?lang=en")
+    app.open(f"{slug}?{case.query}" if case else f"{slug}?lang=en")
     height = app.page.evaluate(
         "Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')]"
         ".map(e => e.scrollHeight))"
@@ -373,3 +388,25 @@ def test_screenshot(app, slug):
     target.parent.mkdir(exist_ok=True)
     app.page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
+
+
+@pytest.mark.skipif(os.environ.get("SCREENSHOTS") != "1", reason="set SCREENSHOTS=1 to write them")
+@pytest.mark.parametrize("card", home.CARDS, ids=lambda card: card.slug)
+def test_preview(app, card, tmp_path):
+    """lab_ui/previews/<page>.png: the home card's small picture, from the card's own link."""
+    from PIL import Image
+
+    app.open(f"{card.slug}?{urlencode(dict(card.query), quote_via=quote)}&lang=en")
+    shown = app.page.locator(card.shows).first
+    expect(shown).to_be_visible()
+    if "VegaLite" in card.shows:
+        app.wait_for_charts(1)
+    app.wait_idle()
+    raw = tmp_path / "raw.png"
+    shown.screenshot(path=str(raw))
+    with Image.open(raw) as picture:
+        small = picture.convert("RGB")
+        small.thumbnail(PREVIEW_BOX, Image.Resampling.LANCZOS)  # within the box, shape kept
+    card.preview.parent.mkdir(exist_ok=True)
+    small.quantize(colors=64).save(card.preview, optimize=True)
+    assert card.preview.stat().st_size > 2_000
