@@ -19,6 +19,7 @@ import streamlit as st
 from calc_core import exercises as ex
 from calc_core.answers import MAX_ANSWER_LENGTH, ComponentCheck, Feedback
 from lab_ui import url_state as us
+from lab_ui.choices import choose
 from lab_ui.i18n import catalog, current_language, t
 from lab_ui.links import page_link
 from lab_ui.shell import compute, show_error
@@ -28,6 +29,7 @@ PROGRESS = "_exercise_progress"
 CHECKED = "_exercise_checked_"
 KEEP = "_exercise_keep_"
 SHOWN = "_exercise_shown"
+LEFT = "_exercise_left"
 OTHER = {"zh": "en", "en": "zh"}
 
 
@@ -44,12 +46,23 @@ def edition_for(lang: str, other: bool) -> str:
 
 
 def follow(edition: str) -> int:
-    """The exercise to show: kept across an edition switch when both editions have it."""
+    """The exercise to show: kept across an edition switch when both editions have it.
+
+    When the other edition lacks it (the English edition's xˣ), that edition opens on
+    its first exercise; switching back, the learner finds the exercise they left,
+    unless they chose another one meanwhile.
+    """
     state = st.session_state
     n = state.get("n", 1)
     last = state.get(SHOWN)
     if last and last[0] != edition:
-        n = ex.number_in(edition, last[1]) or 1
+        left = state.get(LEFT)  # (edition, exercise, where the switch landed)
+        if left is not None and left[0] == edition and left[2] == last:
+            n = ex.number_in(edition, left[1]) or 1
+        else:
+            n = ex.number_in(edition, last[1]) or 1
+            if ex.number_in(edition, last[1]) is None:
+                state[LEFT] = (*last, (edition, ex.EDITIONS[edition][n - 1]))
     if not 1 <= n <= len(ex.EDITIONS[edition]):
         n = 1
     state["n"] = n
@@ -102,7 +115,8 @@ def checklist(edition: str, where) -> None:
         k: f"{'✅' if done[k - 1] else '⬜'} {k}. {_text(i, 'title')}"
         for k, i in enumerate(ids, start=1)
     }
-    where.radio(
+    choose(
+        where.radio,
         t("exercises.list", edition=t(f"exercises.edition.{edition}")),
         list(labels),
         key="n",
@@ -217,11 +231,12 @@ def _choice(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None:
     k = _key(edition, n, part.id)
     _restore(f"choice_{k}")
     labels = {o: _text(exercise.id, "parts", part.id, "options", o) for o in part.options}
-    choice = st.radio(
+    choice = choose(
+        st.radio,
         _text(exercise.id, "parts", part.id, "prompt"),
         part.options,
-        index=None,
         key=f"choice_{k}",
+        default=None,
         format_func=labels.__getitem__,
     )
     _keep(f"choice_{k}")
@@ -287,7 +302,8 @@ def card(edition: str, n: int) -> None:
     dim = 2
     if exercise.dims:
         _restore(f"dim_{edition}_{n}")
-        dim = st.selectbox(t("exercises.dimension"), exercise.dims, key=f"dim_{edition}_{n}")
+        label = t("exercises.dimension")
+        dim = choose(st.selectbox, label, exercise.dims, key=f"dim_{edition}_{n}")
         _keep(f"dim_{edition}_{n}")
     for group in exercise.groups(edition):
         with st.container(border=bool(group)):

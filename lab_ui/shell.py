@@ -13,6 +13,7 @@ import streamlit as st
 
 from calc_core.errors import InputError
 from calc_core.guard import default_pool, run_limited
+from lab_ui.choices import choose
 from lab_ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
 
 BOOK_URL = {
@@ -53,7 +54,8 @@ def init_language() -> list[str]:
 
 def language_switch() -> None:
     """The sidebar language selector (rendered by the entry, or by a page run alone)."""
-    st.sidebar.radio(
+    choose(
+        st.sidebar.radio,
         "Language / 语言",
         options=list(LANGUAGES),
         format_func=LANGUAGES.__getitem__,

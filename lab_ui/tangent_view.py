@@ -18,6 +18,7 @@ from calc_core.sampling import label
 from calc_core.tangent import Curves, TangentResult, book_code, line_python, line_samples, nice_step
 from lab_ui.charts import DASHES
 from lab_ui.charts.tangent import DEFAULT_STYLES, SERIES, Axes, Marks, Series, table
+from lab_ui.choices import choose
 from lab_ui.i18n import t
 
 #: name -> (f, x0, xmin, xmax): the chapter's plot, the exercise, and things going wrong.
@@ -31,6 +32,7 @@ PRESETS = {
 }
 SECANT_STEPS = [1.0, 0.5, 0.2, 0.1, 0.05, 0.01]
 STYLES = tuple(DASHES)
+SCALES = ("linear", "log")
 SLIDER = "tangent_x0_slider"
 #: At most this many points are named in one note.
 LISTED = 6
@@ -46,7 +48,8 @@ def _apply_preset() -> None:
 
 def preset_picker() -> None:
     """The "book presets" select box; choosing one fills f, x0 and the interval."""
-    st.selectbox(
+    choose(
+        st.selectbox,
         t("tangent.preset"),
         ["", *PRESETS],
         key="tangent_preset",
@@ -98,8 +101,13 @@ def extras() -> Extras:
     d1 = c1.checkbox(t("tangent.show_d1"), key="tangent_d1")
     d2 = c2.checkbox(t("tangent.show_d2"), key="tangent_d2")
     secant = c3.checkbox(t("tangent.show_secant"), key="tangent_secant")
-    h = c4.select_slider(
-        t("tangent.secant_h"), SECANT_STEPS, value=0.5, key="tangent_h", disabled=not secant
+    h = choose(
+        c4.select_slider,
+        t("tangent.secant_h"),
+        SECANT_STEPS,
+        key="tangent_h",
+        default=0.5,
+        disabled=not secant,
     )
     return Extras(d1, d2, float(h) if secant else 0.0)
 
@@ -128,19 +136,20 @@ def plot_settings() -> Settings:
         ymax = c4.number_input(t("tangent.ymax"), value=None, format="%g", key="tangent_ymax")
         c1, c2, c3, c4 = st.columns(4)
         scale = {"format_func": lambda v: t(f"tangent.scale.{v}")}
-        xscale = c1.selectbox(t("tangent.xscale"), ["linear", "log"], key="tangent_xscale", **scale)
-        yscale = c2.selectbox(t("tangent.yscale"), ["linear", "log"], key="tangent_yscale", **scale)
+        xscale = choose(c1.selectbox, t("tangent.xscale"), SCALES, key="tangent_xscale", **scale)
+        yscale = choose(c2.selectbox, t("tangent.yscale"), SCALES, key="tangent_yscale", **scale)
         legend = c3.toggle(t("tangent.legend"), value=True, key="tangent_legend")
         grid = c4.toggle(t("tangent.grid"), value=True, key="tangent_grid")
         st.caption(t("tangent.styles"))
         styles = {}
         for column, key in zip(st.columns(len(SERIES)), SERIES, strict=True):
-            styles[key] = column.selectbox(
+            styles[key] = choose(
+                column.selectbox,
                 _series_name(key, "x₀", "h"),
                 STYLES,
-                index=STYLES.index(DEFAULT_STYLES[key]),
-                format_func=lambda v: t(f"tangent.style.{v}"),
                 key=f"tangent_style_{key}",
+                default=DEFAULT_STYLES[key],
+                format_func=lambda v: t(f"tangent.style.{v}"),
             )
     ylim = None
     if ymin is not None and ymax is not None:

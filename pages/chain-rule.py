@@ -6,6 +6,7 @@ from calc_core import backprop, chain, diffsteps
 from calc_core.definitions import MAX_TEXT
 from lab_ui import chain_rule as ui
 from lab_ui import url_state as us
+from lab_ui.choices import choose
 from lab_ui.i18n import t
 from lab_ui.shell import compute, page_header, warn_bad_params
 
@@ -20,7 +21,8 @@ PARAMS = [
 
 page_header("chain_rule.title", "chain_rule.intro")
 warn_bad_params(us.restore(PARAMS))
-st.radio(
+choose(
+    st.radio,
     t("chain_rule.mode"),
     ui.MODES,
     key="mode",
@@ -52,7 +54,8 @@ if s.mode == "multi":
         st.stop()
     if s.wrt not in r.inputs:
         s.wrt = r.inputs[0]
-    st.radio(t("field.wrt"), r.inputs, key="wrt", horizontal=True, help=t("chain_rule.help.wrt"))
+    help_wrt = t("chain_rule.help.wrt")
+    choose(st.radio, t("field.wrt"), r.inputs, key="wrt", horizontal=True, help=help_wrt)
     us.publish(PARAMS)
     ui.draw_concrete(r, s.wrt)
     if r.composite_text is not None:

@@ -6,6 +6,7 @@ from calc_core import gradients, matrix_rules
 from lab_ui import gradients_view as view
 from lab_ui import url_state as us
 from lab_ui.charts import gradients as charts
+from lab_ui.choices import choose
 from lab_ui.i18n import t
 from lab_ui.shell import compute, page_header, show_error
 
@@ -22,14 +23,22 @@ PARAMS = [
 page_header("gradients.title", "gradients.intro")
 view.warn_params(us.restore(PARAMS))
 s = st.session_state
-st.radio(t("gradients.view"), view.VIEWS, key="view", horizontal=True, format_func=view.view_label)
+choose(
+    st.radio,
+    t("gradients.view"),
+    view.VIEWS,
+    key="view",
+    format_func=view.view_label,
+    horizontal=True,
+)
 
 if s.view == "explore":
-    st.selectbox(
+    choose(
+        st.selectbox,
         t("gradients.examples"),
         [e[0] for e in gradients.EXAMPLES],
-        index=None,
         key="example",
+        default=None,
         format_func=view.example_label,
         placeholder=t("gradients.examples_placeholder"),
         on_change=view.load_example,
@@ -37,7 +46,7 @@ if s.view == "explore":
     c1, c2, c3 = st.columns([3, 2, 1])
     c1.text_input(t("gradients.field_f"), key="f", max_chars=200, help=t("gradients.f_help"))
     c2.text_input(t("field.at"), key="at", max_chars=200, help=t("gradients.at_help"))
-    c3.selectbox(t("field.n"), view.DIMENSIONS, key="n", on_change=view.resize_point)
+    choose(c3.selectbox, t("field.n"), view.DIMENSIONS, key="n", on_change=view.resize_point)
     n = int(s.n)
     if s.plane not in view.plane_options(max(n, 2)):
         s.plane = "1,2"
@@ -49,8 +58,12 @@ if s.view == "explore":
     view.show_result(out.value)
     st.subheader(t("gradients.chart_title" if n <= 2 else "gradients.slice_title"))
     if n >= 3:
-        st.selectbox(
-            t("gradients.plane"), view.plane_options(n), key="plane", format_func=view.plane_label
+        choose(
+            st.selectbox,
+            t("gradients.plane"),
+            view.plane_options(n),
+            key="plane",
+            format_func=view.plane_label,
         )
     plane = tuple(int(k) - 1 for k in s.plane.split(","))
     field = compute(gradients.field_view, s.f, s.at, n, plane)
@@ -74,8 +87,12 @@ else:
         st.stop()
     st.dataframe(view.rules_table(checked.value), hide_index=True, width="stretch")
     c1, c2 = st.columns([3, 1])
-    c1.selectbox(
-        t("gradients.rules.pick"), matrix_rules.RULES, key="rule", format_func=view.rule_label
+    choose(
+        c1.selectbox,
+        t("gradients.rules.pick"),
+        matrix_rules.RULES,
+        key="rule",
+        format_func=view.rule_label,
     )
     c2.button(t("gradients.rules.reroll"), on_click=view.reroll, key="reroll")
     st.caption(t("gradients.rules.seed", seed=int(s.seed)))

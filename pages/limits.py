@@ -7,6 +7,7 @@ from calc_core.differences import SCHEMES
 from lab_ui import draw, tables
 from lab_ui import url_state as us
 from lab_ui.charts import limits as charts
+from lab_ui.choices import choose
 from lab_ui.i18n import t
 from lab_ui.shell import compute, page_header, show_error, warn_bad_params
 
@@ -27,7 +28,7 @@ warn_bad_params(us.restore(PARAMS))
 left, right = st.columns([3, 2])
 left.text_input(t("field.f"), key="f", max_chars=200, help=t("field.f_help"))
 labels = {sc: t(f"scheme.{sc}") for sc in SCHEMES}  # a plain dict: no language lookup later
-right.selectbox(t("field.scheme"), SCHEMES, key="scheme", format_func=labels.__getitem__)
+choose(right.selectbox, t("field.scheme"), SCHEMES, key="scheme", format_func=labels.__getitem__)
 c1, c2, c3, c4 = st.columns(4)
 c1.number_input(t("field.x0"), key="x0", min_value=X0.low, max_value=X0.high, step=0.5, format="%g")
 c2.number_input(t("field.h0"), key="h0", min_value=H0.low, max_value=H0.high, format="%g")
@@ -74,7 +75,7 @@ if r.sweep is not None:
     st.dataframe(tables.scheme_table(r.sweep), hide_index=True, width="stretch")
 
 st.subheader(t("limits.secant_title"))
-st.select_slider(t("field.secant_h"), options=SECANT_STEPS, key="secant_h")
+choose(st.select_slider, t("field.secant_h"), SECANT_STEPS, key="secant_h")
 view = compute(limits.secant_view, s.f, float(s.x0), float(s.secant_h))
 if view.error:
     show_error(view.error, {"f": s.f})
