@@ -17,10 +17,11 @@ step instead, like a class typing what the teacher shows. Reported:
 - server memory: resident set (``/proc/<pid>/status``, else psutil) with one warm
   session per replica, then with all N, giving the memory per extra session;
 - the hostile-session delay: a few probe sessions time their reruns in windows that
-  alternate between quiet and hostile; in a hostile window one more session submits
-  an input that keeps sympy busy until the worker pool's 3 s limit kills it, a new
-  one every 0.5 s without waiting (a stranger hammering Enter). The delay is the
-  probes' median in hostile windows minus their median in quiet ones.
+  alternate between quiet and hostile; in a hostile window ``--hostile N`` more
+  sessions each submit an input that keeps sympy busy for longer than the 3 s limit,
+  a new copy every 0.5 s without waiting (strangers hammering Enter). Reported: the
+  probes' median and p95 in hostile windows next to their quiet ones (the ratio of
+  medians, and the difference).
 
 A benchmark, not a test: loopback only, every loop bounded in count and time.
 The machine is shared; the load average at the start is printed with the figures.
@@ -413,12 +414,13 @@ async def probe_window(
 
 async def hostile_phase(target: Target, args) -> dict:
     """Probe latency in alternating quiet and hostile windows (drift on a shared machine
-    affects both alike); the attacker's last computation ends before a quiet window."""
+    affects both alike); the attackers' last computations end before a quiet window."""
     stats = Stats()
     probes = [await open_session(target.url, stats, page="limits") for _ in range(args.probes)]
     probes = [p for p in probes if p is not None]
-    attacker = await open_session(target.url, stats, page="limits")
-    if not probes or attacker is None:
+    attackers = [await open_session(target.url, stats, page="limits") for _ in range(args.hostile)]
+    attackers = [a for a in attackers if a is not None]
+    if not probes or not attackers:
         raise SystemExit(f"cannot open probe sessions: {dict(stats.errors)}")
     # warm the probes' code paths (not their inputs: every probe input below is new)
     await probe_window(probes, 2.0, args.probe_think, first_k=10)
@@ -429,12 +431,13 @@ async def hostile_phase(target: Target, args) -> dict:
     schedule = ["quiet", "hostile"] * args.rounds + ["quiet"]
     window = args.hostile_seconds / args.rounds
     for name in schedule:
-        attack = None
+        attacks = []
         if name == "hostile":
             stop_at = time.time() + window
 
-            async def hammer(stop_at: float = stop_at, start: int = submitted) -> int:
+            async def hammer(attacker: Session, start: int, stop_at: float = stop_at) -> int:
                 count = 0
+                await asyncio.sleep(random.uniform(0, 0.5))  # attackers do not press in step
                 while time.time() < stop_at and count < 200:
                     text = f"{SLOW_IN_SYMPY} + {start + count}"  # new each time: no cache hit
                     await attacker.ws.send(attacker.rerun_request(widgets={"f": text}))
@@ -442,31 +445,37 @@ async def hostile_phase(target: Target, args) -> dict:
                     await asyncio.sleep(0.5)
                 return count
 
-            attack = asyncio.create_task(hammer())
+            attacks = [
+                asyncio.create_task(hammer(a, 1_000_000 * (i + 1) + submitted))
+                for i, a in enumerate(attackers)
+            ]
         latencies, failed = await probe_window(probes, window, args.probe_think, first_k)
         first_k += 10_000
         windows[name] += latencies
         errors += failed
-        if attack is not None:
-            submitted += await attack
-            # read the attacker's messages until its last run is over (<= 3 s limit + render)
-            for _ in range(10):
-                run = await attacker.finish(timeout=10)
-                if run.status != "ok" or not run.elements or run.errors:
-                    break
-    for session in [*probes, attacker]:
+        if attacks:
+            submitted += sum(await asyncio.gather(*attacks))
+            # read each attacker's messages until its last run is over (<= 3 s limit + render)
+            for attacker in attackers:
+                for _ in range(10):
+                    run = await attacker.finish(timeout=10)
+                    if run.status != "ok" or not run.elements or run.errors:
+                        break
+    for session in [*probes, *attackers]:
         with contextlib.suppress(Exception):
             await session.close()
     quiet, hostile = windows["quiet"], windows["hostile"]
     both = bool(quiet and hostile)
     return {
         "probes": len(probes),
+        "attackers": len(attackers),
         "rounds": args.rounds,
         "submitted_hostile": submitted,
         "input": SLOW_IN_SYMPY,
         "probe_latency": {name: summary(v) for name, v in windows.items()},
         "delay_p50_s": statistics.median(hostile) - statistics.median(quiet) if both else None,
         "delay_p95_s": percentile(hostile, 0.95) - percentile(quiet, 0.95) if both else None,
+        "median_ratio": statistics.median(hostile) / statistics.median(quiet) if both else None,
         "probe_errors": errors,
     }
 
@@ -533,15 +542,22 @@ def report_hostile(result: dict) -> None:
     hostile = result["hostile"]
     pl = hostile["probe_latency"]
     print(
-        f"\n== Hostile session: {hostile['submitted_hostile']} slow inputs (one per 0.5 s), "
+        f"\n== Hostile sessions: {hostile['attackers']} sessions submitting slow inputs "
+        f"(each one per 0.5 s, {hostile['submitted_hostile']} in all), "
         f"{hostile['probes']} probe sessions, {hostile['rounds']} quiet/hostile rounds =="
     )
     for name in ("quiet", "hostile"):
         s = pl[name]
         print(f"  probes {name:6s} n={s['n']:4d}  p50 {s['p50_s']:.3f} s  p95 {s['p95_s']:.3f} s")
-    d50, d95 = hostile["delay_p50_s"], hostile["delay_p95_s"]
-    print(f"  delay: p50 {d50:+.3f} s, p95 {d95:+.3f} s; probe errors {hostile['probe_errors']}")
-    print(f"target delay < 0.2 s (p50): {'met' if d50 is not None and d50 < 0.2 else 'MISSED'}")
+    d50, d95, ratio = hostile["delay_p50_s"], hostile["delay_p95_s"], hostile["median_ratio"]
+    print(
+        f"  delay: p50 {d50:+.3f} s, p95 {d95:+.3f} s; median {ratio:.2f}x quiet; "
+        f"probe errors {hostile['probe_errors']}"
+    )
+    met = ratio is not None and ratio < 2
+    print(f"target hostile median < 2x quiet median: {'met' if met else 'MISSED'}")
+    met = pl["hostile"]["p95_s"] < 1
+    print(f"target hostile p95 < 1 s: {'met' if met else 'MISSED'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -553,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="CALCLAB_WORKERS per replica")
     parser.add_argument("--url", default=None, help="an already running server (loopback)")
     parser.add_argument("--probes", type=int, default=5)
+    parser.add_argument("--hostile", type=int, default=3, help="hostile sessions at once")
     parser.add_argument("--probe-think", type=float, default=1.0)
     parser.add_argument("--hostile-seconds", type=float, default=30.0, help="in total")
     parser.add_argument("--rounds", type=int, default=3, help="quiet/hostile alternations")
@@ -581,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     args.sessions = max(1, min(args.sessions, 500))
     args.duration = max(1.0, min(args.duration, 1800.0))
     args.hostile_seconds = max(2.0, min(args.hostile_seconds, 300.0))
+    args.hostile = max(1, min(args.hostile, 100))
 
     setup = args.url or (
         f"{args.replicas} replicas behind nginx" if args.replicas > 1 else "one server"

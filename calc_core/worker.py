@@ -9,12 +9,20 @@ authenticated connection. It then answers ``(fn, args, kwargs)`` jobs with
 A worker ends quietly: Ctrl+C in the server's terminal (which reaches the whole
 process group), a parent that exits before reading the port, or a connection
 that closes while a job runs all end it without a traceback on the terminal.
+
+``python -m calc_core.worker --fork-server`` (Linux) pays the imports once, prints
+``ready`` and then forks a worker for each ``<request id> <hex key> <niceness or ->``
+line on stdin; each child prints ``<request id> <pid> <port>`` and serves as above.
+A worker killed for overrunning or cancelled is then replaced in milliseconds
+instead of a second of imports (which, for a class pressing Enter on slow input,
+was a second of CPU per press).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import sys
 import threading
@@ -92,14 +100,15 @@ def _announce(port: int) -> bool:
     return True
 
 
-def main() -> None:
+def _quiet_interrupt() -> None:
     # Ctrl+C reaches the whole process group: the server stops, so do we, silently
     # (the default action ends the process without a KeyboardInterrupt traceback).
     with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-    key = bytes.fromhex(sys.stdin.readline().strip())
-    if not key:  # the parent exited before handing over a key
-        return
+
+
+def prepare() -> None:
+    """What every worker does before its first job: cap memory, lower priority, import."""
     limit_memory()
     if hasattr(os, "nice"):  # POSIX: user input's mathematics yields the CPU to the web server
         with contextlib.suppress(OSError):
@@ -109,8 +118,11 @@ def main() -> None:
 
     _preload_topics()
 
+
+def listen_and_serve(key: bytes, announce) -> None:
+    """Listen on a free loopback port; if ``announce(port)`` succeeds, serve one connection."""
     with Listener(("127.0.0.1", 0), authkey=key) as listener:
-        if not _announce(listener.address[1]):
+        if not announce(listener.address[1]):
             return
         # A parent that exits between starting us and connecting (say, while its pool is
         # still warming up in a daemon thread) must not leave us waiting in accept forever.
@@ -122,5 +134,73 @@ def main() -> None:
             serve(conn)
 
 
+def main() -> None:
+    _quiet_interrupt()
+    key = bytes.fromhex(sys.stdin.readline().strip())
+    if not key:  # the parent exited before handing over a key
+        return
+    prepare()
+    listen_and_serve(key, _announce)
+
+
+def fork_server() -> None:
+    """Import once, then fork one worker per request line until stdin closes (POSIX)."""
+    _quiet_interrupt()
+    prepare()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    sys.stdout = sys.stderr
+    if not _announce_to(out, "ready"):
+        return
+    for line in sys.stdin:
+        try:
+            request, key_hex, priority = line.split()
+            key = bytes.fromhex(key_hex)
+            niceness = None if priority == "-" else int(priority)
+        except ValueError:
+            continue
+        if os.fork() == 0:
+            _become_worker(request, key, out, niceness)  # never returns
+    # stdin closed: the pool is gone; the workers end when their connections close
+
+
+def _announce_to(out, line: str) -> bool:
+    """Write one line to the pool; False (quietly) when it stopped reading."""
+    try:
+        out.write(line + "\n")
+        out.flush()
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return False
+    return True
+
+
+def _become_worker(request: str, key: bytes, out, niceness: int | None) -> None:
+    code = 0
+    try:
+        if niceness is not None:  # a call from a session that computed a lot lately
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        random.seed()  # not the fork server's sequence
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)  # the request pipe belongs to the fork server
+
+        def announce(port: int) -> bool:
+            ok = _announce_to(out, f"{request} {os.getpid()} {port}")
+            with contextlib.suppress(OSError):
+                out.close()  # the pool's reader sees end of file once the server is gone
+            return ok
+
+        listen_and_serve(key, announce)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--fork-server"]:
+        fork_server()
+    else:
+        main()

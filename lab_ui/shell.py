@@ -12,7 +12,8 @@ from typing import Any
 import streamlit as st
 
 from calc_core.errors import InputError
-from calc_core.guard import default_pool, run_limited
+from calc_core.guard import default_pool
+from lab_ui import page_run
 from lab_ui.choices import choose
 from lab_ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
 
@@ -95,6 +96,7 @@ def _warm_pool() -> bool:
 
 def page_header(title_key: str, intro_key: str) -> None:
     """Language set-up, the switch when the page runs alone, the title and intro."""
+    page_run.start()  # this run's computations share one time budget
     leave_legacy_navigation()
     _warm_pool()
     bad = init_language()
@@ -130,7 +132,7 @@ class _Overran(Exception):
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(_fn: Callable[..., Any], name: str, args: tuple) -> Outcome:
     try:
-        return Outcome(value=run_limited(_fn, *args))
+        return Outcome(value=page_run.run(_fn, args))
     except InputError as err:
         if err.code == "too_complex":
             raise _Overran(err) from None
@@ -145,7 +147,11 @@ _overruns_lock = threading.Lock()
 
 
 def compute(fn: Callable[..., Any], *args: Any) -> Outcome:
-    """Run a calc_core function on user input: cached, in a killable worker, time-limited."""
+    """Run a calc_core function on user input: cached, in a killable worker, time-limited.
+
+    The calls of one page run share one time limit, and a newer submission from the
+    same browser cancels this one (see :mod:`lab_ui.page_run`).
+    """
     name = f"{fn.__module__}.{fn.__qualname__}"
     key = f"{name}{args!r}"
     now = time.monotonic()
@@ -153,9 +159,12 @@ def compute(fn: Callable[..., Any], *args: Any) -> Outcome:
         remembered = _overruns.get(key)
         if remembered is not None and remembered[0] > now:
             return Outcome(error=remembered[1])
+    whole_budget = page_run.budget().used == 0  # an overrun on what was left is not news
     try:
         return _cached(fn, name, args)
     except _Overran as overran:
+        if not whole_budget:
+            return Outcome(error=overran.error)
         with _overruns_lock:
             if len(_overruns) > 256:
                 _overruns.clear()

@@ -634,19 +634,28 @@ class TestDashboard:
         assert at.selectbox(key="scheme").value == "central"
 
 
+@pytest.fixture
+def overrunning(monkeypatch) -> list:
+    """Every computation times out; returns the list of calls made."""
+    from calc_core.errors import InputError
+    from lab_ui import page_run, shell
+
+    calls = []
+
+    def overrun(fn, args):
+        calls.append(args)
+        raise InputError("too_complex", "slow", seconds="3")
+
+    monkeypatch.setattr(page_run, "run", overrun)
+    shell._overruns.clear()
+    return calls
+
+
 class TestTimeOutsAreNotCachedForGood:
-    def test_a_time_out_is_remembered_for_a_while_then_retried(self, monkeypatch):
-        from calc_core.errors import InputError
+    def test_a_time_out_is_remembered_for_a_while_then_retried(self, overrunning):
         from lab_ui import shell
 
-        calls = []
-
-        def overrun(*args):
-            calls.append(args)
-            raise InputError("too_complex", "slow", seconds="3")
-
-        monkeypatch.setattr(shell, "run_limited", lambda fn, *args: overrun(*args))
-        shell._overruns.clear()
+        calls = overrunning
         first = shell.compute(_noop, "x-unique-input")
         again = shell.compute(_noop, "x-unique-input")
         assert first.error.code == again.error.code == "too_complex"
@@ -655,6 +664,20 @@ class TestTimeOutsAreNotCachedForGood:
         shell._overruns[key] = (0.0, first.error)  # the memory expires
         shell.compute(_noop, "x-unique-input")
         assert len(calls) == 2  # and then it is tried again, not served from the cache
+
+    def test_a_time_out_on_what_a_run_had_left_is_not_remembered(self, overrunning):
+        """The page's first call used most of the run's budget: the second call's
+        time-out says nothing about its own input, which gets a whole budget next run."""
+        from lab_ui import page_run, shell
+
+        calls = overrunning
+        page_run.start()
+        page_run.budget().used = 2.9
+        assert shell.compute(_noop, "x-second-call").error.code == "too_complex"
+        assert not shell._overruns
+        page_run.start()
+        shell.compute(_noop, "x-second-call")
+        assert len(calls) == 2
 
 
 def _noop(*args):

@@ -77,3 +77,45 @@ class TestWorkerShutdownIsQuiet:
         err = worker.stderr.read()
         worker.stdout.close()
         assert err.decode(errors="replace") == ""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
+class TestForkServerLifetime:
+    def test_it_exits_quietly_when_the_pool_closes_its_requests(self):
+        server = _start(["-m", "calc_core.worker", "--fork-server"], stderr=subprocess.PIPE)
+        assert server.stdout.readline().strip() == b"ready"
+        server.stdin.close()  # the pool is gone
+        assert server.wait(timeout=60) == 0
+        err = server.stderr.read()
+        server.stdout.close()
+        server.stderr.close()
+        assert err.decode(errors="replace") == ""
+
+    def test_ctrl_c_ends_it_without_a_traceback(self):
+        server = _start(["-m", "calc_core.worker", "--fork-server"], stderr=subprocess.PIPE)
+        assert server.stdout.readline().strip() == b"ready"
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=60) == -signal.SIGINT
+        err = server.stderr.read()
+        server.stdout.close()
+        server.stderr.close()
+        assert err.decode(errors="replace") == ""
+
+    def test_a_forked_worker_nobody_connects_to_exits_after_its_accept_timeout(self):
+        code = (
+            "import calc_core.worker as w; w.ACCEPT_TIMEOUT = 0.5; "
+            "import sys; sys.argv[1:] = []; w.fork_server()"
+        )
+        server = _start(["-c", code])
+        assert server.stdout.readline().strip() == b"ready"
+        server.stdin.write(b"7 " + b"ab" * 32 + b" -\n")
+        server.stdin.flush()
+        request, pid, port = server.stdout.readline().split()
+        assert request == b"7" and int(port) > 0
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{int(pid)}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{int(pid)}").exists()
+        server.stdin.close()
+        assert server.wait(timeout=60) == 0
+        server.stdout.close()
