@@ -55,6 +55,21 @@ def free_port(host: str = LOOPBACK) -> int:
         return sock.getsockname()[1]
 
 
+def allowed_hosts(server_name: str = "_", listen_host: str = LOOPBACK) -> str:
+    """``server.allowedHosts`` for the replicas (space-separated, as Streamlit reads it from
+    ``STREAMLIT_SERVER_ALLOWED_HOSTS``): the loopback names, plus the names nginx serves.
+
+    >>> allowed_hosts("lab.example.org")
+    'localhost 127.0.0.1 ::1 lab.example.org'
+    >>> allowed_hosts("_", "0.0.0.0")  # nginx answers any name: so do the replicas
+    '*'
+    """
+    names = ["localhost", LOOPBACK, "::1"]
+    if server_name not in ("", "_"):
+        return " ".join(names + server_name.split())
+    return " ".join(names) if listen_host in (LOOPBACK, "localhost", "::1") else "*"
+
+
 def find_nginx(explicit: str | None = None) -> str | None:
     """The nginx executable: ``explicit``, then the PATH, then Debian's /usr/sbin/nginx."""
     for candidate in (explicit, shutil.which("nginx"), "/usr/sbin/nginx"):
@@ -349,8 +364,13 @@ class Cluster:
         self.detach = detach
         self._own_dir = run_dir is None
         # One cookie secret for all replicas, so a signed cookie from one is valid on all
-        # (Streamlit refuses it as a command-line flag: it would show in `ps`).
-        env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32), **(env or {})}
+        # (Streamlit refuses it as a command-line flag: it would show in `ps`); the Host
+        # names the WebSocket accepts are the ones nginx serves.
+        env = {
+            "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32),
+            "STREAMLIT_SERVER_ALLOWED_HOSTS": allowed_hosts(server_name, listen_host),
+            **(env or {}),
+        }
         self.replicas = [
             Replica(
                 log_path=self.run_dir / f"replica-{i}.log",

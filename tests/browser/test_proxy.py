@@ -8,6 +8,8 @@ Locally these skip without nginx; under CI (``CI=true``) a missing nginx fails t
 
 from __future__ import annotations
 
+import asyncio
+import http.client
 import http.cookiejar
 import json
 import os
@@ -17,15 +19,19 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
-from collections import defaultdict
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from deploy.run_replicas import Cluster, _pid_alive, nginx_command, render_config
-from tools.st_session import Session, run_sync
+from tools.browser import CHART_MARKS
+from tools.st_session import Session, run_sync, visit_and_type
 
 ROOT = Path(__file__).resolve().parents[2]
 # ... "GET /_stcore/health HTTP/1.1" 200 route=<key> upstream=<tried, ..., served> rt=0.001
@@ -55,13 +61,6 @@ def served_by(cluster: Cluster, route: str, want: int = 1, timeout: float = 5.0)
 def get(opener, url: str) -> tuple[str, dict[str, str]]:
     with opener.open(url, timeout=10) as response:
         return response.read().decode(), dict(response.headers.items())
-
-
-async def one_session(url: str, route: str, f: str):
-    async with Session(url, headers={"Cookie": f"calclab_route={route}"}) as session:
-        first = await session.run(page="", query="lang=en")
-        typed = await session.run(widgets={"f": f})
-        return first, typed
 
 
 class TestTheConfiguration:
@@ -127,7 +126,7 @@ class TestStickySessions:
         for i in range(24):
             route = f"test-session-{i}-{os.getpid()}"
             f = f"{i + 2}x^2"
-            first, typed = run_sync(lambda r=route, f=f: one_session(cluster.url, r, f))
+            first, typed = run_sync(lambda r=route, f=f: visit_and_type(cluster.url, f, route=r))
             assert first.ok and typed.ok, (first.status, first.exceptions, typed.exceptions)
             assert any(f"{i + 2} x^{{2}}" in latex for latex in typed.latex), typed.latex
             ups = served_by(cluster, route)
@@ -223,3 +222,161 @@ class TestABrowserThroughTheProxy:
             expect(app.main).to_contain_text(f"{i + 7} x^{{2}}")
             assert app.query()["f"] == f"{i + 7}x^2"
             assert not app.exceptions()
+
+    @pytest.mark.parametrize(
+        ("path", "drawn"),
+        [("", CHART_MARKS), ("chain-rule", '[data-testid="stGraphVizChart"] svg')],
+    )
+    def test_the_content_security_policy_blocks_nothing_the_pages_use(
+        self, cluster, new_app, path, drawn
+    ):
+        """Charts (Vega) and the chain-rule graph (graphviz, WebAssembly) draw under the
+        policy nginx sends, and the browser reports no violation."""
+        app = new_app(cluster.url)
+        violations: list[str] = []
+        app.page.on("console", lambda m: violations.append(m.text) if "CSP " in m.text else None)
+        app.page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => console.log("
+            "'CSP ' + e.violatedDirective + ' ' + e.blockedURI))"
+        )
+        app.open(f"{path}?lang=en")
+        app.page.wait_for_selector(drawn, timeout=30_000)
+        assert not app.exceptions()
+        assert not violations, violations
+
+
+class TestSecurityHeaders:
+    @pytest.mark.parametrize("path", ["/", "/_stcore/health", "/static/does-not-exist.js"])
+    def test_every_response_carries_them(self, cluster, path):
+        request = urllib.request.Request(f"{cluster.url}{path}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                headers = response.headers
+        except urllib.error.HTTPError as err:  # a 404 must carry them too
+            headers = err.headers
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "'unsafe-eval'" not in policy.replace("'wasm-unsafe-eval'", "")
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+
+    @pytest.mark.parametrize(
+        ("host", "status"), [("127.0.0.1", 101), ("localhost", 101), ("evil.example", 403)]
+    )
+    def test_the_websocket_accepts_only_the_names_the_app_is_served_under(
+        self, cluster, host, status
+    ):
+        """DNS rebinding: a page on evil.example whose name resolves to this server is
+        refused (server.allowedHosts; the replicas get the names nginx serves)."""
+        address = urlsplit(cluster.url)
+        conn = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13"}
+        upgrade["Sec-WebSocket-Key"] = "dGhlIHNhbXBsZSBub25jZQ=="
+        conn.request(
+            "GET", "/_stcore/stream", headers={"Host": f"{host}:{address.port}", **upgrade}
+        )
+        assert conn.getresponse().status == status
+        conn.close()
+
+    def test_a_request_body_over_one_megabyte_is_refused(self, cluster):
+        host = urlsplit(cluster.url)
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+        conn.request("POST", "/_stcore/upload_file/x/y", body=b"0" * (1024 * 1024 + 1))
+        assert conn.getresponse().status == 413
+        conn.close()
+
+
+# ----------------------------------------------------------------------------- one address
+
+
+def record_page_load(browser, url: str) -> list[str]:
+    """The paths a real Chromium requests to show the limits page with its charts."""
+    context = browser.new_context()
+    paths: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda r: paths.append(urlsplit(r.url).path or "/"))
+    page.goto(f"{url}/?lang=en")
+    page.wait_for_selector(CHART_MARKS, timeout=60_000)
+    context.close()
+    return [p for p in paths if p != "/_stcore/stream"]  # the WebSocket is opened separately
+
+
+def fetch_all(url: str, paths: list[str], route: str, source: str = "127.0.0.1") -> Counter:
+    """One client's HTTP requests over one keep-alive connection; status counts.
+
+    ``source`` is the client's address (any 127.x.y.z reaches nginx on 127.0.0.1): nginx
+    counts its limits per address, so each test can be a client of its own."""
+    host = urlsplit(url)
+    conn = http.client.HTTPConnection(
+        host.hostname, host.port, timeout=60, source_address=(source, 0)
+    )
+    statuses: Counter = Counter()
+    try:
+        for path in paths:
+            conn.request("GET", path, headers={"Cookie": f"calclab_route={route}"})
+            response = conn.getresponse()
+            response.read()
+            statuses[response.status] += 1
+    finally:
+        conn.close()
+    return statuses
+
+
+async def open_sessions(url: str, routes: list[str]) -> list:
+    async def one(route: str):
+        async with Session(url, headers={"Cookie": f"calclab_route={route}"}) as s:
+            return await s.run(page="", query="lang=en", timeout=120)
+
+    return await asyncio.gather(*(one(r) for r in routes), return_exceptions=True)
+
+
+@pytest.fixture(scope="module")
+def class_cluster(nginx):
+    """A cluster of its own: the limits are per address, and these tests use them up."""
+    with Cluster(replicas=2, nginx=nginx) as running:
+        yield running
+
+
+class TestOneAddressForAWholeClass:
+    """A school NAT: every student has the same address. The limits let a class in and
+    keep a single client from opening hundreds of connections."""
+
+    CLASS = 60
+    CONNECTIONS_PER_BROWSER = 6  # Chromium's limit per host over HTTP/1.1
+
+    @pytest.mark.browser
+    def test_sixty_browsers_loading_at_once_all_get_in(self, class_cluster, browser):
+        paths = record_page_load(browser, class_cluster.url)
+        assert len(paths) > 50, paths  # Streamlit's JavaScript comes in many chunks
+        routes = [f"class-{i}-{os.getpid()}" for i in range(self.CLASS)]
+        # Each browser's requests spread over 6 connections, all 60 browsers at once.
+        jobs = [
+            (route, paths[k :: self.CONNECTIONS_PER_BROWSER])
+            for route in routes
+            for k in range(self.CONNECTIONS_PER_BROWSER)
+        ]
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            sessions = pool.submit(run_sync, lambda: open_sessions(class_cluster.url, routes))
+            counts = sum(
+                pool.map(lambda job: fetch_all(class_cluster.url, job[1], job[0]), jobs), Counter()
+            )
+            runs = sessions.result()
+        seconds = time.monotonic() - started
+        assert counts[200] == len(paths) * self.CLASS, (counts, f"{seconds:.1f} s")
+        failed = [
+            r if isinstance(r, Exception) else r.status for r in runs if not getattr(r, "ok", False)
+        ]
+        assert not failed, failed
+
+    def test_one_client_flooding_requests_is_refused_after_its_burst(self, class_cluster):
+        """600 at once pass (10 classes' page loads), then 20 a second."""
+        statuses = fetch_all(class_cluster.url, ["/_stcore/health"] * 1200, "f", "127.0.0.2")
+        assert statuses[429] > 0 and statuses[200] >= 600, statuses
+
+    def test_one_client_opening_hundreds_of_websockets_is_refused(self, class_cluster):
+        """nginx refuses the WebSocket requests over its burst of 120 with 429 before they
+        reach a replica (plain GETs here: no session is created for the ones let through)."""
+        statuses = fetch_all(class_cluster.url, ["/_stcore/stream"] * 300, "s", "127.0.0.3")
+        assert statuses[429] > 0 and sum(statuses.values()) - statuses[429] >= 120, statuses
