@@ -268,9 +268,9 @@ class Session:
 
 async def visit_and_type(base_url: str, f: str, *, route: str) -> tuple[Run, Run]:
     """A visitor behind deploy/'s nginx, pinned to one replica by its ``calclab_route``
-    cookie, opens the default page in English and types ``f``: both runs."""
+    cookie, opens the limits page in English and types ``f``: both runs."""
     async with Session(base_url, headers={"Cookie": f"calclab_route={route}"}) as session:
-        first = await session.run(page="", query="lang=en")
+        first = await session.run(page="limits", query="lang=en")
         typed = await session.run(widgets={"f": f})
         return first, typed
 
