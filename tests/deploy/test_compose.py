@@ -32,6 +32,9 @@ import pytest
 from deploy.run_replicas import free_port, wait_http
 from tools.st_session import run_sync, visit_and_type
 
+# Building both images from nothing (CI: no cache) takes minutes on a busy 2-core machine.
+pytestmark = pytest.mark.timeout(1200)
+
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").strip().lower() == "true"
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")  # pip's CA where a proxy needs one
