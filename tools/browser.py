@@ -130,6 +130,27 @@ class AppPage:
             box.fill(text)
             box.press("Enter")
 
+    def _is_radio(self, key: str) -> bool:
+        return self.widget(key).locator('[role="radiogroup"]').count() > 0
+
+    def choose_option(self, key: str, label: str) -> None:
+        """Pick the option shown as ``label`` in the select box or radio with this key."""
+        widget = self.widget(key)
+        with self.expect_run():
+            if self._is_radio(key):
+                widget.locator('[data-testid="stRadioOption"]', has_text=label).click()
+            else:
+                widget.locator('button[aria-haspopup="listbox"]').click()  # the list's arrow
+                self.page.locator('[role="option"]', has_text=label).first.click()
+
+    def chosen(self, key: str) -> str:
+        """The label the select box or radio with this key shows as chosen."""
+        widget = self.widget(key)
+        if self._is_radio(key):
+            selected = widget.locator('[data-testid="stRadioOption"][data-selected="true"]')
+            return selected.inner_text().strip()
+        return widget.locator('input[role="combobox"]').input_value()
+
     def choose_language(self, label: str) -> None:
         option = self.page.locator(SIDEBAR).locator('[data-testid="stRadioOption"]', has_text=label)
         with self.expect_run():

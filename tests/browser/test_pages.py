@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 from calc_core.errors import InputError
 from dashboard import HOME, TOPICS
 from lab_ui import home
-from lab_ui.i18n import error_message, t
+from lab_ui.i18n import LANGUAGES, error_message, t
 from tools.browser import ERROR_BOX, EXCEPTION, AppPage, has_cjk
 
 pytestmark = pytest.mark.browser
@@ -360,6 +360,104 @@ class TestTyping:
         expect(box).to_contain_text(zh.split("{")[0][:6])
         assert t(case.title_key, "zh") == app.title()
         assert_no_exception(app)
+
+
+# ------------------------------------------------------ language switches keep choices
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A non-default choice on a page, and the next input after the language switch."""
+
+    page: str
+    link: dict[str, str]
+    key: str
+    label: str  # the option's label in the link's language
+    switched: str  # its label after the switch
+    then: tuple[str, str, str]  # ("type", input key, text) or ("click", button key, "")
+    url: dict[str, str] = field(default_factory=dict)  # what the URL keeps saying
+    opens: str | None = None  # an expander to open first (its label)
+
+
+def _other(lang: str) -> str:
+    return {"en": "zh", "zh": "en"}[lang]
+
+
+def _checklist(edition: str, lang: str, n: int) -> str:
+    from calc_core.exercises import EDITIONS
+
+    return f"{n}. {t('.'.join(('exercises.items', EDITIONS[edition][n - 1], 'title')), lang)}"
+
+
+CHOICES = [
+    Choice(
+        "limits",
+        {"lang": "en"},
+        "scheme",
+        t("scheme.central", "en"),
+        t("scheme.central", "zh"),
+        ("type", "f", "x^3"),
+        {"scheme": "central"},
+    ),
+    Choice(
+        "tangent",
+        {"lang": "en"},
+        "tangent_yscale",
+        t("tangent.scale.log", "en"),
+        t("tangent.scale.log", "zh"),
+        ("type", "f", "x^2 + 1"),
+        opens=t("tangent.settings", "en"),
+    ),
+    Choice(
+        "gradients",
+        {"lang": "en"},
+        "view",
+        t("gradients.tab.rules", "en"),
+        t("gradients.tab.rules", "zh"),
+        ("click", "reroll", ""),
+        {"view": "rules"},
+    ),
+    Choice(
+        "chain-rule",
+        {"lang": "en"},
+        "mode",
+        t("chain_rule.mode_steps", "en"),
+        t("chain_rule.mode_steps", "zh"),
+        ("type", "f", "x^x"),
+        {"mode": "steps"},
+    ),
+    Choice(  # the checklist keeps the exercise: the Chinese edition's 2 is the English 7
+        "exercises",
+        {"lang": "zh", "n": "1"},
+        "n",
+        _checklist("zh", "zh", 2),
+        _checklist("en", "en", 7),
+        ("click", "reveal_en_7", ""),
+        {"n": "7"},
+    ),
+]
+
+
+@pytest.mark.parametrize("choice", CHOICES, ids=lambda c: c.page)
+def test_a_language_switch_keeps_a_non_default_choice(app, choice):
+    app.open(f"{choice.page}?{urlencode(choice.link)}")
+    if choice.opens:
+        app.page.get_by_text(choice.opens, exact=True).click()
+        expect(app.widget(choice.key)).to_be_in_viewport()
+    app.choose_option(choice.key, choice.label)
+    assert choice.label in app.chosen(choice.key)
+    lang = choice.link["lang"]
+    app.choose_language(LANGUAGES[_other(lang)])
+    assert choice.switched in app.chosen(choice.key)
+    action, key, text = choice.then
+    if action == "type":
+        app.type_into(key, text)
+    else:
+        with app.expect_run():
+            app.widget(key).locator("button, label").first.click()
+    assert choice.switched in app.chosen(choice.key)
+    assert choice.url.items() <= app.query().items()
+    assert_no_exception(app)
 
 
 # --------------------------------------------------------------------- screenshots
