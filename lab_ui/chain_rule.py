@@ -1,9 +1,13 @@
-"""The chain-rule page's drawing: the three views of ``pages/chain_rule.py``.
+"""The chain-rule page's drawing: the three views of ``pages/chain-rule.py``.
 
 Each ``draw_*`` function takes a calc_core record and writes it with Streamlit in
 the visitor's language; the callbacks fill inputs (an example, the backward pass
 of the current chain). No mathematics here: formulas arrive as LaTeX, numbers as
 floats.
+
+Each view keeps its own inputs (:data:`VIEWS`): the steps view's ``f`` and the
+graph's ``f`` are different widgets that a link fills under the same URL name, and
+the URL holds the inputs of the view on the screen only.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ import streamlit as st
 from calc_core import backprop
 from calc_core.backprop import BackpropResult, node_latex
 from calc_core.chain import ChainResult, Walkthrough, partial_symbol
+from calc_core.definitions import MAX_TEXT
 from calc_core.diffsteps import StepLine, StepsResult
 from calc_core.errors import InputError
 from calc_core.guard import run_limited
+from lab_ui import url_state as us
 from lab_ui.charts.chain_rule import backprop_dot, dependency_dot, number, tex_number
 from lab_ui.i18n import t
 from lab_ui.shell import show_error
@@ -45,19 +51,31 @@ def parse_name(raw: str) -> str:
     return raw
 
 
-def default_f(mode: str) -> str:
-    return DEFAULT_F.get(mode, DEFAULT_F["graph"])
+MODE = us.Param("mode", "multi", us.choice(MODES))
+#: The inputs of each view: URL name, default (a view never opens on an error), widget key.
+VIEWS = {
+    "multi": (
+        us.Param("u", "", us.text()),
+        us.Param("inner", "", us.text(MAX_TEXT)),
+        us.Param("at", DEFAULT_AT, us.text()),
+    ),
+    "steps": (us.Param("f", DEFAULT_F["steps"], us.text()),),
+    "graph": (
+        us.Param("f", DEFAULT_F["graph"], us.text(), widget="graph_f"),
+        us.Param("at", DEFAULT_AT, us.text(), widget="graph_at"),
+    ),
+}
+#: The input the multivariate view asks for once the chain is concrete.
+WRT = us.Param("wrt", "a", parse_name)
+URL_NAMES = sorted({p.name for view in VIEWS.values() for p in view} | {WRT.name})
 
 
 # ----------------------------------------------------------------------------- callbacks
 
 
 def on_mode_change() -> None:
-    """Switching views: an untouched default f becomes the new view's default."""
-    s = st.session_state
-    current = s.get("f", s.get("_keep_f"))
-    if current in DEFAULT_F.values():
-        s["f"] = default_f(s.get("mode", "multi"))
+    """Switching views: the URL drops the old view's inputs (the new view brings its own)."""
+    us.forget(URL_NAMES)
 
 
 def fill_example() -> None:
@@ -75,8 +93,9 @@ def clear_chain() -> None:
 def open_backward_pass(composite: str, at: str) -> None:
     """Show the current chain's composite as a computational graph (mode=graph)."""
     st.session_state["mode"] = "graph"
-    st.session_state["f"] = composite
-    st.session_state["at"] = at
+    st.session_state["graph_f"] = composite
+    st.session_state["graph_at"] = at
+    us.forget(URL_NAMES)
 
 
 def set_f(value: str) -> None:

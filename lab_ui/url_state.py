@@ -40,12 +40,23 @@ def _page() -> str:
 
 @dataclass(frozen=True)
 class Param:
-    """One input: its URL/widget name, default, parser (raises ValueError) and formatter."""
+    """One input: its URL name, default, parser (raises ValueError) and formatter.
+
+    Its widget's key is the URL name, unless ``widget`` names another key: two views
+    of a page can then keep their own inputs under the same URL name (the chain-rule
+    page's steps and graph views both read ``f`` from a link).
+    """
 
     name: str
     default: Any
     parse: Callable[[str], Any]
     fmt: Callable[[Any], str] = str
+    widget: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The widget's key in ``st.session_state``."""
+        return self.widget or self.name
 
 
 def text(max_chars: int = 200) -> Callable[[str], str]:
@@ -107,15 +118,16 @@ def restore(params: Sequence[Param]) -> list[str]:
     bad: list[str] = []
     page = _page()
     for p in params:
-        mine = st.session_state.get(_OWNER + p.name, page) == page
-        if p.name in st.session_state and mine:
+        key = p.key
+        mine = st.session_state.get(_OWNER + key, page) == page
+        if key in st.session_state and mine:
             continue
-        kept = f"{_PAGE_KEEP}{page}:{p.name}"
+        kept = f"{_PAGE_KEEP}{page}:{key}"
         if kept in st.session_state:
-            st.session_state[p.name] = st.session_state[kept]
+            st.session_state[key] = st.session_state[kept]
             continue
-        if mine and _KEEP + p.name in st.session_state:
-            st.session_state[p.name] = st.session_state[_KEEP + p.name]
+        if mine and _KEEP + key in st.session_state:
+            st.session_state[key] = st.session_state[_KEEP + key]
             continue
         raw = st.query_params.get(p.name)
         value = p.default
@@ -124,7 +136,7 @@ def restore(params: Sequence[Param]) -> list[str]:
                 value = p.parse(raw)
             except (ValueError, TypeError, OverflowError):
                 bad.append(p.name)
-        st.session_state[p.name] = value
+        st.session_state[key] = value
     return bad
 
 
@@ -132,10 +144,18 @@ def publish(params: Sequence[Param]) -> None:
     """Write the current widget values into the URL (and keep them for page switches)."""
     page = _page()
     for p in params:
-        value = st.session_state.get(p.name, p.default)
-        st.session_state[_KEEP + p.name] = value
-        st.session_state[f"{_PAGE_KEEP}{page}:{p.name}"] = value
-        st.session_state[_OWNER + p.name] = page
+        key = p.key
+        value = st.session_state.get(key, p.default)
+        st.session_state[_KEEP + key] = value
+        st.session_state[f"{_PAGE_KEEP}{page}:{key}"] = value
+        st.session_state[_OWNER + key] = page
         encoded = p.fmt(value)
         if st.query_params.get(p.name) != encoded:
             st.query_params[p.name] = encoded
+
+
+def forget(names: Sequence[str]) -> None:
+    """Take these parameters out of the URL (inputs no longer on the screen)."""
+    for name in names:
+        if name in st.query_params:
+            del st.query_params[name]

@@ -131,6 +131,8 @@ class AppPage:
             box.press("Enter")
 
     def _is_radio(self, key: str) -> bool:
+        either = self.widget(key).locator('[role="radiogroup"], input[role="combobox"]')
+        either.first.wait_for(state="attached")
         return self.widget(key).locator('[role="radiogroup"]').count() > 0
 
     def choose_option(self, key: str, label: str) -> None:

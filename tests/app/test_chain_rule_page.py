@@ -13,10 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from calc_core import backprop
-from lab_ui.chain_rule import DEFAULT_F, EXAMPLE, STEP_EXAMPLES
+from lab_ui.chain_rule import DEFAULT_AT, DEFAULT_F, EXAMPLE, STEP_EXAMPLES, VIEWS
 from lab_ui.i18n import catalog, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +28,16 @@ DASHBOARD = ROOT / "dashboard.py"
 DU_DA = 15 / 4
 DU_DB = 7 / 4 + 3 * math.cos(9 / 4)
 EXAMPLE_URL = {"u": EXAMPLE["u"], "inner": EXAMPLE["inner"], "at": EXAMPLE["at"]}
+#: Inputs a learner types (name, text): good ones, a bad one, one for another view.
+TYPED = [
+    ("f", "x^x"),
+    ("f", "sin(x"),
+    ("f", "a*b + b"),
+    ("at", "a=1, b=2"),
+    ("at", "x=2"),
+    ("u", "x*y"),
+    ("inner", "x=a+b; y=a*b"),
+]
 
 
 def run(path: Path = PAGE, **query: str) -> AppTest:
@@ -280,25 +292,81 @@ class TestBackwardPass:
 
     def test_typing_a_new_function_and_point(self):
         at = run(mode="graph")
-        at.text_input(key="at").input("x=2").run()
-        at.text_input(key="f").input("x^x").run()
+        at.text_input(key="graph_at").input("x=2").run()
+        at.text_input(key="graph_f").input("x^x").run()
         assert_ok(at)
         grads = table(at, "chain_rule.col.backward")[t("chain_rule.col.backward", "en")]
         assert as_float(grads[0]) == pytest.approx(4 * (math.log(2) + 1), rel=1e-10)
 
 
-class TestSwitchingViews:
-    def test_an_untouched_f_follows_the_view(self):
-        at = run(mode="steps")
-        at.radio(key="mode").set_value("graph").run()
-        assert_ok(at)
-        assert at.text_input(key="f").value == DEFAULT_F["graph"]
+def screen_inputs(at: AppTest) -> dict[str, str]:
+    """URL name -> what the view on the screen shows in that input."""
+    mode = at.radio(key="mode").value
+    shown = {p.name: at.text_input(key=p.key).value for p in VIEWS[mode]}
+    if any(r.key == "wrt" for r in at.radio):
+        shown["wrt"] = at.radio(key="wrt").value
+    return {"mode": mode, **shown}
 
-    def test_a_typed_f_is_kept(self):
+
+def url_inputs(at: AppTest) -> dict[str, str]:
+    return {k: v for k, v in at.query_params.items() if k != "lang"}
+
+
+class TestSwitchingViews:
+    """Each view keeps its own inputs; none opens on an error; the URL is the screen."""
+
+    def test_a_view_opened_for_the_first_time_shows_its_own_example(self):
         at = run(mode="steps", f="sin(x)")
         at.radio(key="mode").set_value("graph").run()
-        assert at.text_input(key="f").value == "sin(x)"
-        assert at.error  # x is not declared under at: said, not raised
+        assert_ok(at)
+        assert at.text_input(key="graph_f").value == DEFAULT_F["graph"]
+        assert not at.error
+
+    def test_the_issues_sequence_loses_nothing(self):
+        at = run()
+        at.button[0].click().run()  # the concrete example
+        at.radio(key="mode").set_value("steps").run()
+        at.text_input(key="f").input("x^x").run()
+        at.radio(key="mode").set_value("graph").run()
+        assert not at.error and at.text_input(key="graph_at").value == DEFAULT_AT
+        at.radio(key="mode").set_value("multi").run()
+        assert_ok(at)
+        assert not at.error
+        assert {k: at.text_input(key=k).value for k in EXAMPLE} == EXAMPLE
+        assert url_inputs(at) == screen_inputs(at)
+        at.radio(key="mode").set_value("steps").run()
+        assert at.text_input(key="f").value == "x^x"
+        assert url_inputs(at) == {"mode": "steps", "f": "x^x"}
+
+    @pytest.mark.parametrize("mode", ["multi", "steps", "graph"])
+    def test_the_url_holds_exactly_the_inputs_on_the_screen(self, mode):
+        at = run(mode=mode, **(EXAMPLE_URL if mode == "multi" else {}))
+        assert url_inputs(at) == screen_inputs(at)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        steps=hs.lists(
+            hs.tuples(hs.sampled_from(["multi", "steps", "graph"]), hs.sampled_from(TYPED)),
+            min_size=1,
+            max_size=5,
+        )
+    )
+    def test_any_walk_through_the_views_keeps_each_views_inputs(self, steps):
+        at = run()
+        typed: dict[tuple[str, str], str] = {}
+        for mode, (name, text) in steps:
+            if at.radio(key="mode").value != mode:
+                at.radio(key="mode").set_value(mode).run()
+                assert_ok(at)
+            for p in VIEWS[mode]:  # what this view had when the learner left it
+                expected = typed.get((mode, p.name), p.default)
+                assert at.text_input(key=p.key).value == expected
+            key = next((p.key for p in VIEWS[mode] if p.name == name), None)
+            if key is not None:
+                at.text_input(key=key).input(text).run()
+                assert_ok(at)
+                typed[(mode, name)] = text
+            assert url_inputs(at) == screen_inputs(at)
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -394,9 +462,9 @@ class TestUrlRoundTrip:
             if name in query and any(w.key == name for w in at.text_input):
                 assert at.text_input(key=name).value == query[name]
 
-    def test_every_view_puts_all_its_inputs_in_the_url(self):
-        at = run()
-        assert set(at.query_params) >= {"mode", "f", "u", "inner", "wrt", "at", "lang"}
+    def test_the_concrete_chain_puts_all_its_inputs_in_the_url(self):
+        at = run(**EXAMPLE_URL)
+        assert set(at.query_params) == {"mode", "u", "inner", "wrt", "at", "lang"}
 
 
 class TestInTheApp:

@@ -460,6 +460,40 @@ def test_a_language_switch_keeps_a_non_default_choice(app, choice):
     assert_no_exception(app)
 
 
+# ------------------------------------------------------------- chain-rule views
+
+
+def test_chain_rule_views_keep_their_own_inputs_and_the_url_follows(app):
+    """The issue's sequence: example, Step by step, x^x, Backward pass, back to Multivariate."""
+    from lab_ui.chain_rule import DEFAULT_AT, DEFAULT_F, EXAMPLE
+
+    def mode(name: str) -> None:
+        app.choose_option("mode", t(f"chain_rule.mode_{name}", "en"))
+        expect(app.page.locator(ERROR_BOX)).to_have_count(0)  # a view never opens on an error
+        assert_no_exception(app)
+
+    def shows(key: str, value: str) -> None:
+        expect(app.widget(key).locator("input").first).to_have_value(value)
+
+    app.open("chain-rule?lang=en")
+    with app.expect_run():
+        app.main.get_by_role("button", name=t("chain_rule.example_button", "en")).click()
+    mode("steps")
+    app.type_into("f", "x^x")
+    mode("graph")
+    shows("graph_f", DEFAULT_F["graph"])
+    shows("graph_at", DEFAULT_AT)
+    assert app.query() == {"mode": "graph", "f": DEFAULT_F["graph"], "at": DEFAULT_AT, "lang": "en"}
+    mode("multi")
+    for key, value in EXAMPLE.items():
+        shows(key, value)
+    assert {k: app.query()[k] for k in EXAMPLE} == EXAMPLE
+    assert "f" not in app.query()
+    mode("steps")
+    shows("f", "x^x")
+    assert app.query() == {"mode": "steps", "f": "x^x", "lang": "en"}
+
+
 # --------------------------------------------------------------------- screenshots
 
 
