@@ -14,6 +14,7 @@ import re
 import string
 import subprocess
 import sys
+import threading
 
 import pytest
 from hypothesis import given, settings
@@ -647,6 +648,7 @@ def overrunning(monkeypatch) -> list:
         raise InputError("too_complex", "slow", seconds="3")
 
     monkeypatch.setattr(page_run, "run", overrun)
+    monkeypatch.setattr(page_run, "_local", threading.local())  # no page run's budget left over
     shell._overruns.clear()
     return calls
 
