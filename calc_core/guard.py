@@ -252,6 +252,7 @@ class WorkerPool:
             self._schedule.start_next(time.monotonic())
             self._turn.notify_all()
         worker = None
+        answered = False
         if interrupt is not None:
             interrupt = _Throttled(interrupt, call)
         try:
@@ -271,6 +272,7 @@ class WorkerPool:
             worker.conn.send((fn, args, kw))
             try:
                 status, value = self._await_reply(call, worker, cpu_before, limit, interrupt)
+                answered = status != "mem"
             except InputError as err:
                 if err.code == "too_complex":
                     raise _too_complex(shown) from None
@@ -291,7 +293,7 @@ class WorkerPool:
         finally:
             with self._turn:
                 self._busy.discard(worker)
-                self._schedule.end(call, call.cpu, time.monotonic())
+                self._schedule.end(call, call.cpu, time.monotonic(), answered)
                 self._schedule.start_next(time.monotonic())
                 self._turn.notify_all()
         if status == "ok":

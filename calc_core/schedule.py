@@ -10,10 +10,12 @@ policy that keeps everyone else's page quick:
   first slice of CPU (``slice_seconds``) is *demoted*: it leaves the fresh lane for
   the slow lane (and the pool drops its worker to the lowest CPU priority), so it
   never holds up a fresh call. A full slow lane refuses the newcomer.
-- **Memory of recent use.** A session's CPU use decays with a half-life
-  (``half_life``); a session that has used a slice recently (superseded or not)
-  starts its next call in the slow lane, so pressing Enter on a new copy of a slow
-  input every half second does not make each copy "fresh" again. It stays slow
+- **Memory of unanswered use.** The CPU of a session's calls that ended without
+  an answer (replaced by its next submission, timed out, refused) is remembered,
+  decaying with a half-life (``half_life``) while the session is idle; a session
+  whose memory reaches a slice starts its next call in the slow lane, so pressing
+  Enter on a new copy of a slow input every half second does not make each copy
+  "fresh" again. It stays slow
   until its use has decayed to half a slice (hysteresis: otherwise a hammering
   session would win a fresh slice back every time its use dipped under one).
 - In the fresh lane, a session that used more than a quarter slice lately runs at
@@ -106,7 +108,7 @@ class Schedule:
 
     # -- what a session has used
     def usage(self, session: str | None, now: float) -> float:
-        """The session's recent CPU seconds, decayed to ``now``.
+        """The session's recent unanswered CPU seconds, decayed to ``now``.
 
         Use decays only while the session has nothing in flight: a session that
         keeps replacing its running call with a new one never becomes fresh again.
@@ -238,14 +240,21 @@ class Schedule:
         self._running[SLOW].append(call)
         return True
 
-    def end(self, call: Call, cpu: float, now: float) -> None:
-        """The call is over (answered, refused, timed out or cancelled): free its place."""
+    def end(self, call: Call, cpu: float, now: float, answered: bool = False) -> None:
+        """The call is over (answered, refused, timed out or cancelled): free its place.
+
+        The CPU of a call that ended without an answer is charged to its session;
+        an answered call's is not: a student who asks for many quick answers (or
+        one slow one) has used the server as meant, while copies of slow input,
+        each replaced or timed out, are what the session memory is there to catch.
+        """
         if call.state == QUEUED:
             self._remove_queued(call)
         elif call.state == RUNNING:
             self._running[call.lane].remove(call)
         call.state = ENDED
-        self.charge(call.session, cpu, now)
+        if not answered:
+            self.charge(call.session, cpu, now)
         self._forget(call, now)
 
     # -- reading the state

@@ -235,9 +235,10 @@ class TestFreshCallsNeverWaitBehindSlowOnes:
             assert first.is_alive()
 
     @pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
-    def test_a_session_that_just_computed_long_starts_its_next_call_at_low_priority(self):
+    def test_a_session_whose_input_just_timed_out_starts_its_next_call_at_low_priority(self):
         with warm_pool(size=2, max_workers=2, demote_after=0.2, half_life=60) as pool:
-            pool.run(*SECOND, timeout=30, session="a")
+            with pytest.raises(InputError):  # timed out: its CPU is held against "a"
+                pool.run(*LONG, timeout=1.5, session="a")
             assert wait_until(lambda: len(pool._idle) == 2)
             assert pool.run(os.nice, 0, session="a") == 19  # the worker's own niceness
             assert pool.run(os.nice, 0, session="b") < 19

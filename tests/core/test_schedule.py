@@ -44,10 +44,10 @@ class SchedulingMachine(RuleBasedStateMachine):
         self.schedule.demote(call, self.now)
 
     @precondition(lambda self: self.schedule.in_flight())
-    @rule(data=st.data(), cpu=st.floats(0, 3))
-    def a_call_ends(self, data, cpu):
+    @rule(data=st.data(), cpu=st.floats(0, 3), answered=st.booleans())
+    def a_call_ends(self, data, cpu, answered):
         call = data.draw(st.sampled_from(self.schedule.in_flight()))
-        self.schedule.end(call, cpu, self.now)
+        self.schedule.end(call, cpu, self.now, answered)
 
     @invariant()
     def at_most_one_live_call_per_session(self):
@@ -94,7 +94,16 @@ class TestLanes:
         schedule = Schedule()
         assert schedule.submit("a", now=0.0).lane == FRESH
 
-    def test_a_session_that_used_a_slice_recently_starts_in_the_slow_lane(self):
+    def test_answered_calls_are_not_held_against_a_session(self):
+        """Many quick answers, or one slow answer, are the server used as meant."""
+        schedule = Schedule(slice_seconds=0.5, half_life=5.0)
+        for i in range(20):
+            call = schedule.submit("a", now=float(i))
+            schedule.start_next(float(i))
+            schedule.end(call, cpu=0.3, now=float(i) + 0.5, answered=True)
+        assert schedule.submit("a", now=20.0).lane == FRESH
+
+    def test_a_session_whose_unanswered_calls_used_a_slice_starts_in_the_slow_lane(self):
         schedule = Schedule(slice_seconds=0.5, half_life=5.0)
         first = schedule.submit("a", now=0.0)
         schedule.start_next(0.0)
