@@ -99,16 +99,22 @@ def rss_bytes(pid: int) -> int | None:
 
 
 def children(pid: int) -> list[int]:
-    """Direct children (the guard workers) of a process, from /proc; [] elsewhere."""
-    found = []
+    """Every descendant (the guard workers, forked from the fork server) of a process,
+    from /proc; [] elsewhere."""
     proc = Path("/proc")
     if not proc.exists():
-        return found
+        return []
+    parents: dict[int, list[int]] = defaultdict(list)
     for entry in proc.iterdir():
         if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError):
-                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
-                    found.append(int(entry.name))
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                parents[parent].append(int(entry.name))
+    found, todo = [], list(parents.get(pid, []))
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo.extend(parents.get(child, []))
     return found
 
 
