@@ -1,22 +1,25 @@
 """Check a learner's answer -- a number, a formula or a vector -- against the right one.
 
 Learners write the same answer in many ways: ``[6*x1, 5*exp(x2)]``, ``(6x1, 5e^(x2))``,
-``6x1, 5e^x2``, ``y = 4x - 4``, ``x₁``, ``x_1``, a column vector as ``[...]^T``. We read
-them all, each component through the eval-free grammar of :mod:`calc_core.parser`, and
-judge them the way answer-checking systems such as STACK and WeBWorK do, *both*:
+``6x1, 5e^x2``, ``y = 4x - 4``, ``x₁``, ``x_1``, ``‖x‖₂``, a column vector as ``[...]^T``.
+We read them all, each component through the eval-free grammar of
+:mod:`calc_core.parser`, and judge each component in two independent ways:
 
-* **numerically**, at a dozen random points of a domain where the right answer is
-  defined (30 significant digits with ``evalf``, so cancellation cannot fake a
-  difference), which also tells *what* differs: the sign, a constant factor, a constant
-  offset, or simply "it differs at x = 0.7";
-* **symbolically**, cheapest test first (``expand``, ``simplify``, then ``equals``), with
-  the variables that are positive on the domain made positive so logarithm rules apply.
+* **numerically**, at points covering the reference's whole natural domain (magnitudes
+  1e-3 to 1e3, both signs, integers and irrationals) and at the special points of both
+  formulas -- zeros of denominators and of the arguments of ``|.|``, ``sqrt``, ``log``
+  -- with their neighbours (:mod:`calc_core.probe`, mpmath at 40 digits, a difference
+  confirmed at 80). A point where the reference is defined and the answer differs, or
+  is undefined, *proves* the answer wrong, and tells what differs: the sign, a
+  constant factor, a constant offset, a hole ("undefined at x = 0"), or simply "it
+  differs at x = 0.7";
+* **symbolically** (:func:`calc_core.equivalence.prove_equal`): only a proof makes an
+  answer right. An answer that agrees at every point but cannot be proved within the
+  time budget is ``undecided`` ("could not be proved; agrees at N points"), never right.
 
-An answer that agrees everywhere is right (``proof="symbolic"`` when sympy proved it,
-``"numeric"`` when only the numbers agree); it can still be "right but not simplified"
-when the exercise asks for a simplified form or for ``h`` to be cancelled from a
-difference quotient. Callers run :func:`check` in the killable worker (3 s limit), so
-an answer that makes sympy slow ends as ``InputError("too_complex")``, never a hang.
+A right answer can still be "right but not simplified" when the exercise asks for a
+simplified form or for ``h`` to be cancelled from a difference quotient. Callers run
+:func:`check` in the killable worker (3 s limit); the proofs are bounded well inside it.
 
 Examples
 --------
@@ -30,20 +33,24 @@ Examples
 'wrong_count'
 >>> c = check("x^3", AnswerSpec(("3x^2",), Notation(("x",)))).components[0]
 >>> c.status, c.point, c.got, c.expected
-('differs', (('x', '1.8'),), '5.832', '9.72')
+('differs', (('x', '-1'),), '-1', '3')
+>>> check("(x^2 + x)/x", AnswerSpec(("x + 1",), Notation(("x",)))).components[0].point
+(('x', '0'),)
 """
 
 from __future__ import annotations
 
 import math
-import random
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+import mpmath
 import sympy as sp
 
+from calc_core import equivalence, probe
 from calc_core.errors import InputError
 from calc_core.parser import MAX_LENGTH, parse, symbol
 from calc_core.tokens import _normalize
@@ -52,16 +59,10 @@ from calc_core.tokens import _normalize
 MAX_ANSWER_LENGTH = 400
 #: Most components a vector answer may have.
 MAX_COMPONENTS = 8
-#: Random points at which answers are compared; the first half are "nice" (one decimal).
-POINTS = 12
-#: Significant digits of the numerical comparison.
-DIGITS = 30
-#: Relative tolerance of the numerical comparison.
-TOLERANCE = 1e-10
 #: How many more operations than the reference a "simplified" answer may have.
 OPS_SLACK = 4
-#: Sampling box of a variable the spec does not mention.
-DEFAULT_RANGE = (-2.0, 2.0)
+#: Seconds after which no new proof starts (the worker's limit is 3 s).
+CHECK_BUDGET = 2.0
 
 #: What a component's verdict can be (the page translates each).
 STATUSES = (
@@ -73,6 +74,7 @@ STATUSES = (
     "close",
     "undefined",
     "differs",
+    "undecided",
 )
 
 
@@ -84,13 +86,15 @@ class Notation:
     full-width folding), e.g. ``(r"f'\\(x\\)", "fp")`` lets a learner write ``f'(x)``
     for the variable ``fp``. They are fixed by the exercise, never typed by a user.
     ``latex`` names how each variable is shown in formulas (``fp`` as ``f'(x)``),
-    ``plain`` how it is named in messages (``fp`` as ``f′(x)``).
+    ``plain`` how it is named in messages (``fp`` as ``f′(x)``). ``vectors`` names
+    vectors of coordinates, so that ``norm(x)``, ``norm(x, 1)`` read as their norms.
     """
 
     variables: tuple[str, ...]
     aliases: tuple[tuple[str, str], ...] = ()
     latex: tuple[tuple[str, str], ...] = ()
     plain: tuple[tuple[str, str], ...] = ()
+    vectors: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def shown(self, name: str) -> str:
         return dict(self.plain).get(name, name)
@@ -106,8 +110,9 @@ class AnswerSpec:
         The right components, in the grammar of :mod:`calc_core.parser`.
     notation : Notation
     domain : tuple of (name, low, high)
-        Where to sample each variable (the right answer must be defined there);
-        others use :data:`DEFAULT_RANGE`.
+        The open interval a variable lives in, when not the whole real line
+        (``("x", 0, math.inf)`` for the x of log x); a variable with ``low >= 0`` is
+        positive in the proofs.
     simplified : bool
         Refuse a correct but much longer form as "right but not simplified".
     cancel : str or None
@@ -129,18 +134,19 @@ class ComponentCheck:
     ``point`` is where it was seen to differ (``(("x", "0.7"),)``), ``got`` and
     ``expected`` the two values there, ``factor``/``offset`` the constant ratio or
     difference, ``reason`` why a right answer is not simplified (``"cancel"`` or
-    ``"form"``), ``proof`` how a right answer was confirmed.
+    ``"form"``), ``agree`` at how many points the two values agreed (the evidence
+    quoted with an ``undecided`` verdict).
     """
 
     status: str
     latex: str
-    proof: str = ""
     point: tuple[tuple[str, str], ...] = ()
     got: str = ""
     expected: str = ""
     factor: str = ""
     offset: str = ""
     reason: str = ""
+    agree: int = 0
 
     @property
     def right(self) -> bool:
@@ -152,8 +158,10 @@ class Feedback:
     """The verdict on a whole answer.
 
     ``status`` is ``right``, ``unsimplified`` (every component right, some not in the
-    wanted form), ``wrong_count``, ``swapped`` (right components in the wrong order)
-    or ``wrong``. ``latex`` is the answer as it was read.
+    wanted form), ``undecided`` (no component wrong, some not proved equal),
+    ``wrong_count``, ``swapped`` (right components in the wrong order, each pair
+    proved) or ``wrong``. ``latex`` is the answer as it was read; ``points`` the fewest
+    points at which a component's values were compared and agreed.
     """
 
     status: str
@@ -205,8 +213,23 @@ _SUBSCRIPTS = {chr(0x2080 + d): str(d) for d in range(10)}
 #: "y = ...", "f'(x) = ...", "du/da = ...", "∇f(x) = ...": a label before one '='.
 _LABEL = r"^\s*[A-Za-z0-9_'′∇∂()/,\s]{1,30}=(?![=<>])"
 #: A transposed row vector "[...]^T" is the same column vector.
-_TRANSPOSE = r"(?<=[)\]}])\s*(\^\s*\(?\s*T\s*\)?|T|ᵀ|'|′)\s*$"  # ᵀ folds to T
+_TRANSPOSE = r"(?<=[)\]}])\s*(\^\s*\(?\s*T\s*\)?|T|ᵀ)\s*$"  # ᵀ folds to T
+#: A prime after a closing bracket: a transpose only on a bracketed vector ("[a, b]'").
+_PRIME = r"(?<=[)\]}])\s*['′]\s*$"
 _OPEN, _CLOSE = "([{", ")]}"
+
+
+def _wraps_a_vector(text: str) -> bool:
+    """Whether ``text`` (ending in a closing bracket) is one bracket around a, b, ..."""
+    body = text.strip()
+    depth, top_separator = 0, False
+    for i in range(len(body) - 1, -1, -1):
+        depth += (body[i] in _CLOSE) - (body[i] in _OPEN)
+        if depth == 1 and body[i] in ",;":
+            top_separator = True
+        if depth == 0:
+            return i == 0 and top_separator
+    return False
 
 
 def _prepare(text: str, notation: Notation) -> _Mapped:
@@ -227,7 +250,11 @@ def _prepare(text: str, notation: Notation) -> _Mapped:
     for pattern, name in notation.aliases:  # padded: "2f'(x)" -> "2 fp "
         m = m.sub(pattern, lambda k, name=name: f" {k.expand(name)} ")
     m = m.sub(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])", "")  # x_1 -> x1, u_x -> ux
-    return m.sub(_TRANSPOSE, "")
+    m = m.sub(_TRANSPOSE, "")
+    prime = re.search(_PRIME, m.text)
+    if prime and _wraps_a_vector(m.text[: prime.start()]):
+        m = m.sub(_PRIME, "")
+    return m  # any other trailing prime is left for the parser to refuse: never dropped
 
 
 def _balance(m: _Mapped) -> None:
@@ -321,7 +348,14 @@ def read(text: str, notation: Notation) -> tuple[sp.Expr, ...]:
     out = []
     for start, end in pieces:
         try:
-            out.append(parse(m.text[start:end], notation.variables, max_length=MAX_LENGTH))
+            out.append(
+                parse(
+                    m.text[start:end],
+                    notation.variables,
+                    max_length=MAX_LENGTH,
+                    vectors=dict(notation.vectors) or None,
+                )
+            )
         except InputError as err:
             col = m.col(start + err.column) if err.column is not None else None
             params = dict(err.params)
@@ -343,48 +377,11 @@ def latex(exprs: Sequence[sp.Expr], notation: Notation) -> str:
 # ----------------------------------------------------------------------------- numbers
 
 
-def _points(variables: Sequence[str], spec: AnswerSpec) -> list[dict[str, sp.Rational]]:
-    """Deterministic sample points: first "nice" ones (one decimal, not 0 or ±1), then rough."""
-    box = {name: (low, high) for name, low, high in spec.domain}
-    rng = random.Random("|".join((*spec.answer, *variables)))
-    points: list[dict[str, sp.Rational]] = []
-    for k in range(POINTS):
-        scale = 10 if k < POINTS // 2 else 1000
-        point: dict[str, sp.Rational] = {}
-        for name in variables:
-            low, high = box.get(name, DEFAULT_RANGE)
-            for _ in range(50):
-                value = sp.Rational(rng.randint(math.ceil(low * scale), math.floor(high * scale)))
-                value /= scale
-                if value not in (0, 1, -1) and value not in point.values():
-                    break
-            point[name] = value
-        points.append(point)
-    return points
-
-
-def _value(expr: sp.Expr, subs: dict) -> float | None:
-    """``expr`` at a point as a real float; None where undefined or not real."""
-    try:
-        v = expr.evalf(DIGITS, subs=subs)
-        if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-            return None
-        c = complex(v)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return None
-    if not (math.isfinite(c.real) and math.isfinite(c.imag)):
-        return None
-    if abs(c.imag) > 1e-12 * max(1.0, abs(c.real)):
-        return None
-    return c.real
-
-
-def _close(a: float, b: float, tol: float = TOLERANCE) -> bool:
-    return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
-
-
-def _fmt(value: float) -> str:
+def _fmt(value) -> str:
     """A number for a message: 4 -> '4', 0.7 -> '0.7', 2/3 -> '2/3', else 6 digits."""
+    if not math.isfinite(float(value)):
+        return mpmath.nstr(value, 6)
+    value = float(value)
     short = f"{value:.6g}"
     if _close(float(short), value, 1e-12):
         return short
@@ -394,31 +391,33 @@ def _fmt(value: float) -> str:
     return short
 
 
-def _point_text(
-    point: dict, names: Sequence[str], notation: Notation
-) -> tuple[tuple[str, str], ...]:
-    return tuple((notation.shown(n), _fmt(float(point[n]))) for n in names)
+def _close(a: float, b: float, tol: float) -> bool:
+    return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
 
 
-def _constant(values: list[float]) -> float | None:
-    first = values[0]
-    return first if all(_close(v, first, 1e-8) for v in values) else None
+def _nice(point: dict) -> tuple:
+    """Sort key: integers and short decimals of moderate size first (for messages)."""
+
+    def rank(v: sp.Expr) -> int:
+        if v.is_Integer:
+            return 0
+        if v.is_Rational and v.q <= 10:
+            return 1
+        return 2 if v.is_Rational else 3
+
+    return (max(map(rank, point.values()), default=0), sum(abs(float(v)) for v in point.values()))
 
 
-# ----------------------------------------------------------------------------- symbols
+def _point_text(point: dict, used: Sequence[sp.Symbol], notation: Notation):
+    return tuple((notation.shown(s.name), _fmt(float(point[s]))) for s in used)
 
 
-def _symbolically_equal(a: sp.Expr, b: sp.Expr, positive: Sequence[str]) -> bool | None:
-    """True if proved equal, False if proved different, None if undecided (cheap tests first)."""
-    d = a - b
-    if d == 0:
-        return True
-    swap = {symbol(n): sp.Dummy(n, positive=True) for n in positive}
-    d = d.xreplace(swap)
-    for method in (sp.expand, sp.cancel, sp.simplify):
-        if method(d) == 0:
-            return True
-    return d.equals(0)
+def _constant(values: list):
+    """The common value of nonzero ``values`` to 8 digits (relative: values span 1e-3..1e3)."""
+    first = values[0] if values else 0
+    if first == 0:
+        return None
+    return first if all(abs(v - first) <= 1e-8 * abs(first) for v in values) else None
 
 
 def _needs_cancel(expr: sp.Expr, name: str) -> bool:
@@ -433,71 +432,103 @@ def _needs_cancel(expr: sp.Expr, name: str) -> bool:
 # ----------------------------------------------------------------------------- checking
 
 
-def _compare(
-    got: sp.Expr, want: sp.Expr, spec: AnswerSpec, points: list[dict], names: list[str]
-) -> ComponentCheck:
+@dataclass(frozen=True)
+class _Context:
+    spec: AnswerSpec
+    symbols: tuple[sp.Symbol, ...]
+    bounds: dict
+    positive: tuple[str, ...]
+    deadline: float
+
+
+def _diagnose(got, want, shown, where, rows, a, b, all_defined) -> ComponentCheck:
+    """What kind of wrong: the sign, a factor, an offset, close, or simply differs."""
+    if not (got.free_symbols | want.free_symbols):  # two numbers
+        return ComponentCheck("differs", shown, got=_fmt(a), expected=_fmt(b))
+    if all_defined and all(y != 0 for _, y in rows):
+        ratio = _constant([x / y for x, y in rows])
+        if ratio is not None and _close(ratio, -1.0, 1e-8):
+            return ComponentCheck("wrong_sign", shown, point=where)
+        if ratio is not None and abs(ratio - 1) < 1e-4:
+            return ComponentCheck("close", shown, point=where, got=_fmt(a), expected=_fmt(b))
+        if ratio is not None and ratio != 0:
+            return ComponentCheck("factor", shown, point=where, factor=_fmt(ratio))
+    if all_defined and want.free_symbols:  # where they agree to 30 digits, |b| hides a shift
+        shift = _constant([x - y for x, y in rows if x != y])
+        if shift is not None and shift != 0:
+            return ComponentCheck("offset", shown, point=where, offset=_fmt(shift))
+    if abs(a - b) <= 1e-6 * max(1.0, abs(b)):
+        return ComponentCheck("close", shown, point=where, got=_fmt(a), expected=_fmt(b))
+    return ComponentCheck("differs", shown, point=where, got=_fmt(a), expected=_fmt(b))
+
+
+def _undefined(hole, used, shown: str, notation: Notation) -> ComponentCheck:
+    p, b, _ = hole
+    where = _point_text(p, used, notation)
+    return ComponentCheck("undefined", shown, point=where, expected=_fmt(b))
+
+
+def _compare(got: sp.Expr, want: sp.Expr, ctx: _Context) -> ComponentCheck:
+    spec = ctx.spec
     shown = latex([got], spec.notation)
-    syms = {n: symbol(n) for n in names}
-    rows = []
-    for p in points:
-        subs = {syms[n]: v for n, v in p.items()}
-        b = _value(want, subs)
-        if b is not None:
-            rows.append((p, _value(got, subs), b))
-    used = sorted({str(s) for s in got.free_symbols | want.free_symbols}, key=names.index)
-    bad = [(p, a, b) for p, a, b in rows if a is None or not _close(a, b)]
-    if bad:
-        p, a, b = bad[0]
+    used = tuple(s for s in ctx.symbols if s in got.free_symbols | want.free_symbols)
+    seed = "|".join((*spec.answer, *spec.notation.variables))
+    pts = probe.points(ctx.symbols, (got, want), ctx.bounds, seed)
+    cancel = symbol(spec.cancel) if spec.cancel else None
+    rows, holes, differ, uncancelled = [], [], [], False
+    for k, p in enumerate(pts):
+        verdict, a, b = probe.compare(got, want, p)
+        if verdict == "undefined":
+            if cancel is not None and p[cancel] == 0:
+                uncancelled = True
+            else:
+                holes.append((p, b, k >= probe.RANDOM_POINTS))
+        elif verdict in ("agree", "differ"):
+            rows.append((a, b))
+            if verdict == "differ":
+                differ.append((p, a, b))
+    # undefined on a stretch of the domain, then a difference, then a hole at a special point
+    holes.sort(key=lambda h: (h[2], _nice(h[0])))
+    if holes and not holes[0][2]:
+        return _undefined(holes[0], used, shown, spec.notation)
+    if differ:
+        p, a, b = min(differ, key=lambda d: _nice(d[0]))
         where = _point_text(p, used, spec.notation)
-        if a is None:
-            return ComponentCheck("undefined", shown, point=where, expected=_fmt(b))
-        if not used:  # two numbers
-            return ComponentCheck("differs", shown, got=_fmt(a), expected=_fmt(b))
-        defined = [(a, b) for _, a, b in rows if a is not None]
-        if len(defined) == len(rows) and all(abs(b) > 1e-12 for _, b in defined):
-            ratio = _constant([a / b for a, b in defined])
-            if ratio is not None and _close(ratio, -1.0, 1e-8):
-                return ComponentCheck("wrong_sign", shown, point=where)
-            if ratio is not None and abs(ratio - 1) < 1e-4:
-                return ComponentCheck("close", shown, point=where, got=_fmt(a), expected=_fmt(b))
-            if ratio is not None and abs(ratio) > 1e-12:
-                return ComponentCheck("factor", shown, point=where, factor=_fmt(ratio))
-        if len(defined) == len(rows):
-            shift = _constant([a - b for a, b in defined])
-            if shift is not None and abs(shift) > 1e-12 and want.free_symbols:
-                return ComponentCheck("offset", shown, point=where, offset=_fmt(shift))
-        return ComponentCheck("differs", shown, point=where, got=_fmt(a), expected=_fmt(b))
-    positive = [n for n, low, _ in spec.domain if low >= 0]
-    proof = _symbolically_equal(got, want, positive)
-    if proof is False:
-        return ComponentCheck("close", shown)
-    how = "symbolic" if proof else "numeric"
-    if spec.cancel and _needs_cancel(got, spec.cancel):
-        return ComponentCheck("unsimplified", shown, proof=how, reason="cancel")
+        return _diagnose(got, want, shown, where, rows, a, b, not (holes or uncancelled))
+    if holes:
+        return _undefined(holes[0], used, shown, spec.notation)
+    agree = len(rows)
+    budget = min(equivalence.BUDGET, ctx.deadline - time.monotonic())
+    if not equivalence.prove_equal(got, want, ctx.positive, budget=budget):
+        return ComponentCheck("undecided", shown, agree=agree)
+    if cancel is not None and (uncancelled or _needs_cancel(got, spec.cancel)):
+        return ComponentCheck("unsimplified", shown, reason="cancel", agree=agree)
     if spec.simplified and sp.count_ops(got) > sp.count_ops(want) + OPS_SLACK:
-        return ComponentCheck("unsimplified", shown, proof=how, reason="form")
-    return ComponentCheck("right", shown, proof=how)
+        return ComponentCheck("unsimplified", shown, reason="form", agree=agree)
+    return ComponentCheck("right", shown, agree=agree)
 
 
-def _matches_numerically(got: sp.Expr, want: sp.Expr, points: list[dict], names) -> bool:
-    syms = {n: symbol(n) for n in names}
-    for p in points:
-        subs = {syms[n]: v for n, v in p.items()}
-        a, b = _value(got, subs), _value(want, subs)
-        if b is not None and (a is None or not _close(a, b)):
-            return False
-    return True
+def _swapped(got, want, checks, ctx: _Context) -> bool:
+    """Whether the components are right in another order (each pair proved, not guessed)."""
+    n = len(want)
+    memo: dict[tuple[int, int], bool] = {}
 
+    def fits(i: int, j: int) -> bool:
+        if i == j:
+            return checks[i].status in ("right", "unsimplified")
+        if (i, j) not in memo:
+            memo[i, j] = _compare(got[i], want[j], ctx).status in ("right", "unsimplified")
+        return memo[i, j]
 
-def _is_permutation(got, want, points, names) -> bool:
-    """Whether the components match the right ones in another order."""
-    free = list(range(len(want)))
-    for g in got:
-        match = next((j for j in free if _matches_numerically(g, want[j], points, names)), None)
-        if match is None:
-            return False
-        free.remove(match)
-    return True
+    def assign(i: int, free: tuple[int, ...], moved: bool) -> bool:
+        if i == n:
+            return moved
+        return any(
+            fits(i, j) and assign(i + 1, free[:k] + free[k + 1 :], moved or j != i)
+            for k, j in enumerate(free)
+        )
+
+    return assign(0, tuple(range(n)), False)
 
 
 def check(text: str, spec: AnswerSpec) -> Feedback:
@@ -508,24 +539,34 @@ def check(text: str, spec: AnswerSpec) -> Feedback:
     InputError
         When ``text`` cannot be read (the parser's errors, ``field="answer"``).
     """
+    start = time.monotonic()
     got = read(text, spec.notation)
     names = list(spec.notation.variables)
     want = tuple(parse(a, names) for a in spec.answer)
     shown = latex(got, spec.notation)
-    points = _points(names, spec)
     if len(got) != len(want):
         return Feedback("wrong_count", len(want), len(got), (), shown, 0)
-    checks = tuple(_compare(g, w, spec, points, names) for g, w in zip(got, want, strict=True))
+    ctx = _Context(
+        spec,
+        tuple(symbol(n) for n in names),
+        {symbol(n): (low, high) for n, low, high in spec.domain},
+        tuple(n for n, low, _ in spec.domain if low >= 0),
+        start + CHECK_BUDGET,
+    )
+    checks = tuple(_compare(g, w, ctx) for g, w in zip(got, want, strict=True))
     statuses = {c.status for c in checks}
     if statuses == {"right"}:
         status = "right"
     elif statuses <= {"right", "unsimplified"}:
         status = "unsimplified"
-    elif len(want) > 1 and _is_permutation(got, want, points, names):
+    elif statuses <= {"right", "unsimplified", "undecided"}:
+        status = "undecided"
+    elif len(want) > 1 and _swapped(got, want, checks, ctx):
         status = "swapped"
     else:
         status = "wrong"
-    return Feedback(status, len(want), len(got), checks, shown, len(points))
+    agree = min((c.agree for c in checks), default=0)
+    return Feedback(status, len(want), len(got), checks, shown, agree)
 
 
 __all__ = [

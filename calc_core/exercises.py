@@ -24,11 +24,13 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sympy as sp
 
 from calc_core.answers import AnswerSpec, Feedback, Notation, check
+from calc_core.budget import within
 from calc_core.derivative import PointDerivative, derivative_at, real_value
 from calc_core.errors import InputError
 from calc_core.parser import parse, symbol
@@ -109,13 +111,30 @@ INVERSE = Notation(
 )
 
 
+#: ‖x‖ or ||x||, and an order written after it: ₁ (folded to 1), _1, 1, _{10}, _∞, inf.
+_BARS = r"(?:‖|\|\|)\s*x\s*(?:‖|\|\|)"
+_ORDER = r"\s*_?\s*\{?\s*"
+
+
 def norm_notation(n: int) -> Notation:
-    """Coordinates x1..xn, with ‖x‖, ||x||, ‖x‖₂ and norm(x) read as the Euclidean norm."""
-    norm = "sqrt(" + "+".join(f"x{i}^2" for i in range(1, n + 1)) + ")"
-    bars = r"(?:‖|\|\|)\s*x\s*(?:‖|\|\|)(?:\s*_?\s*2(?![0-9]))?"
+    """Coordinates x1..xn; ‖x‖, ||x|| and norm(x) are the Euclidean norm of x.
+
+    An order written after the bars is read as that norm, never as a factor:
+    ``‖x‖₁``, ``||x||_1`` and ``||x||1`` are the 1-norm, ``||x||10`` the 10-norm.
+
+    >>> from calc_core.answers import read
+    >>> read("x1/||x||1", norm_notation(2))
+    (x1/(Abs(x1) + Abs(x2)),)
+    """
+    coords = tuple(f"x{i}" for i in range(1, n + 1))
     return Notation(
-        tuple(f"x{i}" for i in range(1, n + 1)),
-        ((bars, f"({norm})"), (r"(?<![A-Za-z])norm\s*\(\s*x\s*(?:,\s*2\s*)?\)", f"({norm})")),
+        coords,
+        (
+            (_BARS + _ORDER + r"(?:∞|inf)\s*\}?", "norm(x, inf)"),
+            (_BARS + _ORDER + r"([0-9]+)\s*\}?", r"norm(x, \1)"),
+            (_BARS, "norm(x)"),
+        ),
+        vectors=(("x", coords),),
     )
 
 
@@ -184,9 +203,8 @@ def _link(page: str, **query: str) -> Link:
     return Link(page, slug, tuple(query.items()))
 
 
-POSITIVE_X = (("x", 0.2, 3.0),)
-SMALL_H = (("x", 0.2, 3.0), ("h", 0.1, 2.0))
-ABSTRACT = tuple((v, 0.5, 2.0) for v in ("f", "g", "fp", "gp", "F", "G", "c", "cp"))
+#: x of log x, x^x and x^n (n real) lives on (0, inf); every other variable on the real line.
+POSITIVE_X = (("x", 0.0, math.inf),)
 
 _CHAIN_A = "ux*xa + uy*ya + uz*za"
 _CHAIN_B = "ux*xb + uy*yb + uz*zb"
@@ -253,13 +271,13 @@ EXERCISES: dict[str, Exercise] = {
                     "n*x^(n-1)",
                     XN,
                     "pow",
-                    domain=(("x", 0.2, 3.0), ("n", 0.5, 4.0)),
+                    domain=POSITIVE_X,
                     simplified=True,
                 ),
                 _formula("exp_factor", "e^h - 1", XH, "exp"),
                 _formula("exp_limit", "1", XH, "exp"),
                 _formula("exp", "e^x", X, "exp", simplified=True),
-                _formula("log_inside", "h/x", XH, "log", domain=SMALL_H),
+                _formula("log_inside", "h/x", XH, "log", domain=POSITIVE_X),
                 _formula("log_limit", "1", XH, "log"),
                 _formula("log", "1/x", X, "log", domain=POSITIVE_X, simplified=True),
             ),
@@ -274,13 +292,13 @@ EXERCISES: dict[str, Exercise] = {
         Exercise(
             "rules",
             (
-                _formula("sum_split", "(G - g)/h", FG, "sum", domain=ABSTRACT),
-                _formula("sum", "fp + gp", FG, "sum", domain=ABSTRACT),
-                _formula("product_split", "F - f", FG, "product", domain=ABSTRACT),
-                _formula("product", "f*gp + fp*g", FG, "product", domain=ABSTRACT),
-                _formula("quotient_common", "G*g", FG, "quotient", domain=ABSTRACT),
-                _formula("quotient_split", "G - g", FG, "quotient", domain=ABSTRACT),
-                _formula("quotient", "(fp*g - f*gp)/g^2", FG, "quotient", domain=ABSTRACT),
+                _formula("sum_split", "(G - g)/h", FG, "sum"),
+                _formula("sum", "fp + gp", FG, "sum"),
+                _formula("product_split", "F - f", FG, "product"),
+                _formula("product", "f*gp + fp*g", FG, "product"),
+                _formula("quotient_common", "G*g", FG, "quotient"),
+                _formula("quotient_split", "G - g", FG, "quotient"),
+                _formula("quotient", "(fp*g - f*gp)/g^2", FG, "quotient"),
             ),
             (
                 _link("chain_rule", mode="steps", f="x^2 + sin(x)"),
@@ -293,7 +311,7 @@ EXERCISES: dict[str, Exercise] = {
             "constant_multiple",
             (
                 _formula("const", "0", XC),
-                _formula("main", "c*fp", CF, domain=ABSTRACT),
+                _formula("main", "c*fp", CF),
             ),
             (_link("chain_rule", mode="steps", f="3sin(x)"),),
             proof=True,
@@ -326,8 +344,8 @@ EXERCISES: dict[str, Exercise] = {
             "inverse",
             (
                 _formula("chain", "1", Y),
-                _formula("main", "1/fpg", INVERSE, domain=(("fpg", 0.3, 3.0), ("fpy", 0.3, 3.0))),
-                _formula("log", "1/y", Y, domain=(("y", 0.2, 3.0),), simplified=True),
+                _formula("main", "1/fpg", INVERSE),
+                _formula("log", "1/y", Y, domain=(("y", 0.0, math.inf),), simplified=True),
                 _formula("atan", "1/(1 + y^2)", Y, simplified=True),
             ),
             (
@@ -411,8 +429,9 @@ def check_choice(exercise_id: str, part_id: str, option: str | None) -> bool:
 class ExampleCheck:
     """The learner's example of a point where f'(x0) = 0, checked.
 
-    ``status``: ``right`` (f'(x0) is exactly 0), ``not_zero`` (``value`` is f'(x0)) or
-    ``no_derivative`` (``point.status`` says why). ``kind`` classifies a right example:
+    ``status``: ``right`` (f'(x0) is proved to be exactly 0), ``not_zero`` (``value``
+    is f'(x0), seen nonzero at 50 and 100 digits), ``undecided`` (neither could be
+    shown) or ``no_derivative`` (``point.status`` says why). ``kind`` classifies a right example:
     ``minimum``, ``maximum``, ``neither`` (like x³ at 0) or ``constant``.
     """
 
@@ -425,11 +444,32 @@ class ExampleCheck:
     point: PointDerivative
 
 
-def _sign(expr: sp.Expr) -> int:
-    value = real_value(expr)
-    if value is None or abs(value) < 1e-14:
+def _exact_sign(expr: sp.Expr) -> int | None:
+    """The sign of a constant, decided exactly: 0 only when proved 0; None if undecided.
+
+    A nonzero value must be seen at 50 digits and again at 100 (so cancellation
+    cannot fake one); 0 needs a proof. ``2e-20`` is not 0, whatever a float says.
+    """
+    if expr == 0:
         return 0
-    return 1 if value > 0 else -1
+    values = []
+    for digits in (50, 100):
+        v = expr.evalf(digits)
+        if not v.is_number or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return None
+        re, im = v.as_real_imag()
+        values.append((re, im))
+    (r1, _), (r2, i2) = values
+    if abs(i2) > sp.Float(10) ** -80 * max(1, abs(r2)):
+        return None  # not a real number
+    if abs(r2) > sp.Float(10) ** -80 and abs(r1 - r2) <= abs(r2) * sp.Float(10) ** -20:
+        return 1 if r2 > 0 else -1
+    ok, zero = within(lambda: sp.simplify(expr) == 0 or expr.equals(0), 0.5)
+    return 0 if ok and zero else None
+
+
+def _sign(expr: sp.Expr) -> int:
+    return _exact_sign(expr) or 0
 
 
 def _classify(f: sp.Expr, x: sp.Symbol, x0: sp.Expr) -> str:
@@ -490,14 +530,20 @@ def check_example(f_text: str, x0_text: str) -> ExampleCheck:
     }
     if point.status != "ok":
         return ExampleCheck("no_derivative", value="", kind="", **common)
-    exact = sp.simplify(d1.subs(x, x0))
-    if exact == 0:
+    exact = d1.subs(x, x0)  # x0 is exact: "1e-20" is the rational 10^-20
+    sign = _exact_sign(exact)
+    if sign == 0:
         return ExampleCheck("right", value="0", kind=_classify(f, x, x0), **common)
-    value = real_value(exact)
-    if value is not None and abs(value) < 1e-15:  # 0 to 20 digits, though not proved
-        return ExampleCheck("right", value="0", kind=_classify(f, x, x0), **common)
-    shown = str(exact) if exact.is_Rational else f"{value:.6g}" if value is not None else "?"
-    return ExampleCheck("not_zero", value=shown, kind="", **common)
+    if sign is None:  # neither proved 0 nor seen nonzero: say so
+        return ExampleCheck("undecided", value="", kind="", **common)
+    return ExampleCheck("not_zero", value=_show(exact), kind="", **common)
+
+
+def _show(value: sp.Expr) -> str:
+    """A short exact rational (2, -1/3), else six significant digits (2e-20, 0.841471)."""
+    if value.is_Rational and abs(value.p) < 10**6 and value.q < 10**6:
+        return str(value)
+    return f"{float(value.evalf(20)):.6g}"
 
 
 __all__ = [

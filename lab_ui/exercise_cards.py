@@ -164,14 +164,26 @@ def _issue(check: ComponentCheck, what: str) -> str:
         expected=check.expected,
         factor=check.factor,
         offset=check.offset,
+        points=check.agree,
     )
+
+
+def _issues(fb: Feedback) -> list[str]:
+    vector = fb.expected_count > 1
+    return [
+        "- " + _issue(c, t("exercises.component", k=k) if vector else t("exercises.your_answer"))
+        for k, c in fb.issues
+    ]
 
 
 def feedback(fb: Feedback, hint: str) -> None:
     """The verdict: success, "right but not simplified", or what differs plus a hint."""
     if fb.status == "right":
-        proof = "numeric" if any(c.proof == "numeric" for c in fb.components) else "symbolic"
-        st.success(t(f"exercises.verdict.right_{proof}", points=fb.points), icon="✅")
+        st.success(t("exercises.verdict.right_symbolic", points=fb.points), icon="✅")
+    elif fb.status == "undecided":
+        lines = _issues(fb) if fb.expected_count > 1 else []
+        head = t("exercises.verdict.undecided", points=fb.points)
+        st.warning("\n".join([head, *lines]), icon="❔")
     elif fb.status == "unsimplified":
         reason = next(c.reason for c in fb.components if c.status == "unsimplified")
         st.warning(t(f"exercises.verdict.unsimplified_{reason}"), icon="✏️")
@@ -183,14 +195,10 @@ def feedback(fb: Feedback, hint: str) -> None:
     elif fb.status == "swapped":
         st.error(t("exercises.verdict.swapped"), icon="❌")
     else:
-        vector = fb.expected_count > 1
-        lines = [
-            _issue(c, t("exercises.component", k=k) if vector else t("exercises.your_answer"))
-            for k, c in fb.issues
-        ]
-        st.error("\n".join([t("exercises.verdict.wrong"), *(f"- {x}" for x in lines)]), icon="❌")
-    if fb.latex:
-        st.caption(f"{t('exercises.we_read')} ${fb.latex}$")
+        st.error("\n".join([t("exercises.verdict.wrong"), *_issues(fb)]), icon="❌")
+    if fb.latex:  # LaTeX printed from our parse tree, never the learner's text
+        st.caption(t("exercises.we_read"))
+        st.latex(fb.latex)
     if not fb.solved:
         st.info(hint, icon="💡")
 
@@ -277,6 +285,8 @@ def _example(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None
         _progress(edition, exercise.id).add(part.id)
     elif r.status == "not_zero":
         st.error(t("exercises.example.not_zero", **shown), icon="❌")
+    elif r.status == "undecided":
+        st.warning(t("exercises.example.undecided", **shown), icon="❔")
     else:
         st.error(explain_derivative(r.point), icon="❌")
     if r.status != "right":

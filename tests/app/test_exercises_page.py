@@ -183,7 +183,21 @@ class TestFeedback:
     def test_the_answer_as_read_is_shown(self):
         at = give(open_page("en", n="7"), "en", 7, "main", "6x_1, 5e^x_2")
         shown = r"\begin{bmatrix}6 x_{1} \\ 5 e^{x_{2}}\end{bmatrix}"
-        assert any(shown in caption for caption in texts(at.caption))
+        assert any(shown in latex for latex in texts(at.latex))
+        assert not any("6x_1" in c for c in texts(at.caption))  # never the typed text
+
+    @pytest.mark.parametrize(("lang", "word"), [("en", "Undecided"), ("zh", "无法判定")])
+    def test_an_answer_that_cannot_be_proved_is_undecided_not_right(self, lang, word):
+        slow = "6x1 + (x1^2 + 2x1 x2 + x2^2)^200 - ((x1 + x2)^2)^200, 5e^x2"
+        n = ex.number_in(lang, "gradient")
+        at = give(open_page(lang, n=str(n)), lang, n, "main", slow)
+        assert not at.success
+        assert word in at.warning[0].value
+        assert not checklist(at)[n - 1].startswith("✅")
+
+    def test_a_hole_is_named_with_its_point(self):
+        at = give(open_page("en", n="6"), "en", 6, "main", "(4x^2 - 4x)/x")
+        assert "undefined at x = 0" in at.error[0].value
 
     def test_editing_the_answer_hides_the_old_verdict(self):
         at = give(open_page("en", n="6"), "en", 6, "slope", "4")
@@ -221,6 +235,11 @@ class TestFeedback:
     def test_an_example_is_classified(self):
         at = give(open_page("en", n="5"), "en", 5, "main", ("x^3", "0"))
         assert "neither a maximum nor a minimum" in at.success[0].value
+
+    def test_a_tiny_nonzero_slope_is_not_zero(self):
+        at = give(open_page("en", n="5"), "en", 5, "main", ("x^2", "1e-20"))
+        assert not at.success
+        assert "2e-20" in at.error[0].value
 
 
 class TestReveal:

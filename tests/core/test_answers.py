@@ -19,7 +19,6 @@ from calc_core import exercises as ex
 from calc_core.answers import (
     MAX_ANSWER_LENGTH,
     MAX_COMPONENTS,
-    POINTS,
     AnswerSpec,
     Notation,
     check,
@@ -111,9 +110,7 @@ class TestEquivalentForms:
         ["x^x(ln(x) + 1)", "x^x*log(x) + x^x", "exp(x log(x))(log(x) + 1)", "(1 + log(x))x^x"],
     )
     def test_equal_forms_of_the_derivative_of_x_to_the_x(self, text):
-        fb = check(text, ex.answer_spec("power_tower", "main"))
-        assert fb.status == "right"
-        assert fb.components[0].proof == "symbolic"
+        assert status(text, ex.answer_spec("power_tower", "main")) == "right"
 
     @pytest.mark.parametrize(
         "text",
@@ -148,9 +145,7 @@ class TestEquivalentForms:
         spec = AnswerSpec(
             ("log(x) + log(y)",), Notation(("x", "y")), (("x", 0.2, 3), ("y", 0.2, 3))
         )
-        fb = check("log(x y)", spec)
-        assert fb.status == "right"
-        assert fb.components[0].proof == "symbolic"
+        assert status("log(x y)", spec) == "right"
 
     def test_a_trigonometric_identity_is_proved(self):
         assert status("cos(atan(y))^2", ex.answer_spec("inverse", "atan")) == "right"
@@ -231,7 +226,6 @@ class TestNearMisses:
     def test_verdicts_are_deterministic(self):
         first = check("[6x1, 5x2]", GRADIENT)
         assert check("[6x1, 5x2]", GRADIENT) == first
-        assert first.points == POINTS
 
 
 class TestHostileAnswers:
@@ -272,17 +266,18 @@ class TestHostileAnswers:
 class TestTimeLimit:
     SLOW = "6x1 + (x1^2 + 2x1 x2 + x2^2)^200 - ((x1 + x2)^2)^200, 5e^x2"
 
-    def test_a_too_complex_answer_ends_as_too_complex_quickly(self):
-        pool = WorkerPool(size=1, timeout=1.0)
+    def test_an_answer_that_keeps_sympy_busy_is_answered_in_time_and_not_called_right(self):
+        start = time.monotonic()
+        fb = ex.check_answer("gradient", "main", self.SLOW)
+        assert time.monotonic() - start < 2.5
+        assert fb.status == "undecided"
+        assert fb.components[0].agree > 0  # where 80 digits suffice to see them agree
+
+    def test_through_the_worker_it_is_answered_and_the_next_learner_too(self):
+        pool = WorkerPool(size=1, timeout=3.0)
         try:
             pool.warm()
-            start = time.monotonic()
-            with pytest.raises(InputError) as info:
-                pool.run(ex.check_answer, "gradient", "main", self.SLOW)
-            elapsed = time.monotonic() - start
-            assert info.value.code == "too_complex"
-            assert elapsed < 2.5
-            # the killed worker is replaced: the next learner is answered normally
+            assert pool.run(ex.check_answer, "gradient", "main", self.SLOW).status == "undecided"
             assert pool.run(ex.check_answer, "gradient", "main", "6x1, 5e^x2").solved
         finally:
             pool.close()
