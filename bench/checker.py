@@ -46,6 +46,7 @@ def measure(n_wrong: int, n_right: int, seed: int) -> dict:
     wrong: dict[str, Counter] = defaultdict(Counter)
     false_accepts: list[tuple[str, str, str]] = []
     times: list[float] = []
+    slowest: list[tuple[float, str, str]] = []
     skipped = 0
     for i in range(n_wrong):
         part = every[i % len(every)]
@@ -62,6 +63,7 @@ def measure(n_wrong: int, n_right: int, seed: int) -> dict:
             continue
         status, seconds = _run(gen.text, part.spec)
         times.append(seconds)
+        slowest.append((seconds, part.name, gen.text))
         wrong[gen.family][status] += 1
         if status in ACCEPT:
             false_accepts.append((part.name, gen.family, gen.text))
@@ -72,6 +74,7 @@ def measure(n_wrong: int, n_right: int, seed: int) -> dict:
         text = right_answer(part, rng)
         status, seconds = _run(text, part.spec)
         times.append(seconds)
+        slowest.append((seconds, part.name, text))
         right[status] += 1
         if status not in ACCEPT:
             refused.append((part.name, status, text))
@@ -94,6 +97,7 @@ def measure(n_wrong: int, n_right: int, seed: int) -> dict:
         "right_refused_examples": refused[:20],
         "seconds_median": statistics.median(times) if times else 0.0,
         "seconds_max": max(times, default=0.0),
+        "slowest": sorted(slowest, reverse=True)[:5],
     }
 
 
@@ -123,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  FALSE ACCEPT {name} [{family}]: {text}")
     for name, status, text in r["right_refused_examples"]:
         print(f"  not accepted {name} [{status}]: {text}")
+    for seconds, name, text in r["slowest"]:
+        print(f"  slowest: {seconds:.2f} s {name}: {text}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(r, fh, indent=1, default=str, ensure_ascii=False)

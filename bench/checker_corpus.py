@@ -16,8 +16,9 @@ answer. From it:
   by an independent check, not by the checker's word.
 * :func:`right_answer` rewrites the reference (expanded, factored, over a common
   denominator, simplified) and prints it in a random notation: ``^`` or ``**``,
-  implicit, ``*`` or ``·`` products, ``e^x`` or ``exp(x)``, ``ln``/``log``, ``x_1``,
-  ``x₁``, ``‖x‖``/``||x||_2``/``norm(x)``, ``f'(x)``, ``du/dx``, ``[...]^T``, ``y = ...``.
+  implicit, ``*``, ``·`` or ``×`` products, ``π``, ``x²``, full-width brackets, ``e^x``
+  or ``exp(x)``, ``ln``/``log``, ``x_1``, ``x₁``, ``‖x‖``/``||x||_2``/``norm(x)``,
+  ``f'(x)``, ``du/dx``, ``[...]^T``, ``y = ...``.
 
 Variables a learner may not take negative (x in log x, x^x, x^n; y in 1/y) are in
 :data:`POSITIVE`; every other variable ranges over the real line.
@@ -104,6 +105,7 @@ class Style:
     sqrt: str = "sqrt"  # "sqrt" or "pow" (^(1/2))
     names: tuple[tuple[str, str], ...] = ()
     norm: str = ""  # how sqrt(x1^2 + ... + xn^2) is written, "" to expand it
+    ime: bool = False  # what a Chinese IME types: π, x², ×, full-width brackets
 
 
 def _norm_of(expr: sp.Expr) -> bool:
@@ -136,7 +138,7 @@ def to_text(expr: sp.Expr, style: Style = Style()) -> str:
         if e.is_Symbol:
             return names.get(e.name, e.name)
         if e is sp.pi:
-            return "pi"
+            return "π" if style.ime else "pi"
         if e is sp.E:
             return "e"
         if e.is_Integer:
@@ -181,6 +183,8 @@ def to_text(expr: sp.Expr, style: Style = Style()) -> str:
                 return f"sqrt({go(e.base)})"
             if e.exp.is_negative and e.exp.is_Rational:
                 return f"1/({go(sp.Pow(e.base, -e.exp))})"
+            if style.ime and e.exp == 2 and e.base.is_Symbol:
+                return f"{go(e.base)}²"
             return f"{wrap(e.base)}{style.power}({go(e.exp)})"
         if isinstance(e, sp.exp):
             return f"e^({go(e.args[0])})" if style.exp == "e^" else f"exp({go(e.args[0])})"
@@ -226,13 +230,14 @@ def random_style(part: Part, rng: random.Random) -> Style:
         norm = rng.choice(["", "||x||", "‖x‖", "‖x‖₂", "||x||_2", "norm(x)", "norm(x, 2)"])
     return Style(
         power=rng.choice(["^", "**"]),
-        times=rng.choice(["*", " ", "·", ""]),
+        times=rng.choice(["*", " ", "·", "", "×"]),
         exp=rng.choice(["exp", "e^"]),
         log=rng.choice(["log", "ln"]),
         abs=rng.choice(["abs", "bars"]),
         sqrt=rng.choice(["sqrt", "sqrt", "pow"]),
         names=_names(part, rng),
         norm=norm,
+        ime=rng.random() < 0.25,
     )
 
 
@@ -402,7 +407,11 @@ def right_answer(part: Part, rng: random.Random) -> str:
     """The reference answer rewritten (a random equal form) in a random notation."""
     style = random_style(part, rng)
     comps = [to_text(rng.choice(_forms(w)), style) for w in part.want]
-    return _vector(comps, rng)
+    text = _vector(comps, rng)
+    return text.translate(_FULL_WIDTH) if style.ime else text
+
+
+_FULL_WIDTH = str.maketrans("(),+", "（），＋")
 
 
 __all__ = [

@@ -267,9 +267,9 @@ class TestTimeLimit:
     SLOW = "6x1 + (x1^2 + 2x1 x2 + x2^2)^200 - ((x1 + x2)^2)^200, 5e^x2"
 
     def test_an_answer_that_keeps_sympy_busy_is_answered_in_time_and_not_called_right(self):
-        start = time.monotonic()
+        start = time.process_time()  # CPU: a loaded machine stretches wall time, not this
         fb = ex.check_answer("gradient", "main", self.SLOW)
-        assert time.monotonic() - start < 2.5
+        assert time.process_time() - start < 1.5
         assert fb.status == "undecided"
         assert fb.components[0].agree > 0  # where 80 digits suffice to see them agree
 
