@@ -106,6 +106,25 @@ def check_n(n: int) -> int:
     return int(n)
 
 
+def dimension_of(f_text: str) -> int | None:
+    """The highest coordinate ``f`` names: ``x1*x2*x3`` -> 3; None if it names none.
+
+    A norm of the vector ``x`` names no particular coordinate, and text that does not
+    parse names none either (its error is told when f is analysed).
+
+    Examples
+    --------
+    >>> dimension_of("x1*x2*x3"), dimension_of("3x1^2 + 5e^{x2}"), dimension_of("norm(x)")
+    (3, 2, None)
+    """
+    try:
+        expr = parse(f_text, variables(MAX_N), vectors={VECTOR: ()})
+    except InputError:
+        return None
+    named = [int(s.name[1:]) for s in expr.free_symbols if re.fullmatch(r"x[1-9]", s.name)]
+    return max(named, default=None)
+
+
 def parse_function(f_text: str, n: int) -> sp.Expr:
     """f over ``x1..xn`` with the vector ``x`` usable in norms; errors tagged ``f``."""
     names = variables(check_n(n))
@@ -802,6 +821,7 @@ __all__ = [
     "Partial",
     "Simplification",
     "analyze",
+    "dimension_of",
     "field_view",
     "parse_function",
     "parse_point",

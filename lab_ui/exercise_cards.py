@@ -211,6 +211,19 @@ def _checked(k: str, value) -> bool:
     return st.session_state.get(CHECKED + k, object()) == value
 
 
+def _check_on_enter(k: str, keys: tuple[str, ...], dim: int | None = None) -> None:
+    """Enter in an answer box checks it, as the Check button does (an on_change callback).
+
+    Only once every box of the part holds something: emptying a box, or Enter in the
+    first of two boxes, is not an answer yet (the button still checks whatever is there).
+    """
+    values = tuple(st.session_state.get(key, "") for key in keys)
+    if not all(str(v).strip() for v in values):
+        return
+    checked = values[0] if len(values) == 1 else values
+    st.session_state[CHECKED + k] = checked if dim is None else (checked, dim)
+
+
 def _formula(edition: str, n: int, exercise: ex.Exercise, part: ex.Part, dim: int) -> None:
     k = _key(edition, n, part.id)
     _restore(f"answer_{k}")
@@ -220,6 +233,8 @@ def _formula(edition: str, n: int, exercise: ex.Exercise, part: ex.Part, dim: in
         key=f"answer_{k}",
         max_chars=MAX_ANSWER_LENGTH,
         placeholder=_optional(exercise.id, "parts", part.id, "placeholder"),
+        on_change=_check_on_enter,
+        args=(k, (f"answer_{k}",), dim),
     )
     _keep(f"answer_{k}")
     if button.button(t("exercises.check"), key=f"check_{k}"):
@@ -265,8 +280,10 @@ def _example(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None
     for name in (f"answer_{k}", f"answer_{k}_x0"):
         _restore(name)
     left, right, button = st.columns([4, 2, 1], vertical_alignment="bottom")
-    f_text = left.text_input(t("field.f"), key=f"answer_{k}", max_chars=200)
-    x0_text = right.text_input(t("field.x0"), key=f"answer_{k}_x0", max_chars=50)
+    boxes = (f"answer_{k}", f"answer_{k}_x0")
+    enter = {"on_change": _check_on_enter, "args": (k, boxes)}
+    f_text = left.text_input(t("field.f"), key=boxes[0], max_chars=200, **enter)
+    x0_text = right.text_input(t("field.x0"), key=boxes[1], max_chars=50, **enter)
     for name in (f"answer_{k}", f"answer_{k}_x0"):
         _keep(name)
     if button.button(t("exercises.check"), key=f"check_{k}"):

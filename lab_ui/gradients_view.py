@@ -14,10 +14,13 @@ import streamlit as st
 from calc_core.gradients import EXAMPLES, MAX_N, FieldView, GradientResult
 from calc_core.matrix_rules import SEED_LIMIT, RuleCheck, RulesResult
 from calc_core.norms import NormCase
+from lab_ui.choices import choose
 from lab_ui.i18n import t
 
 PLANES = [f"{i},{j}" for i in range(1, MAX_N + 1) for j in range(i + 1, MAX_N + 1)]
-DIMENSIONS = list(range(1, MAX_N + 1))
+#: n's choices: "auto" (from f and the point) or a dimension the learner fixes.
+AUTO = "auto"
+DIMENSIONS = [AUTO, *range(1, MAX_N + 1)]
 #: The page's two views: the visitor's function, and the book's matrix rules.
 VIEWS = ("explore", "rules")
 
@@ -44,15 +47,75 @@ def load_example() -> None:
     s["example"] = None
 
 
+def _coordinates(text: str) -> list[str]:
+    parts = [p.strip() for p in str(text).replace("，", ",").split(",")]
+    return [p for p in parts if p]
+
+
 def resize_point() -> None:
     """Keep one coordinate per variable when n changes (pad with 0, or drop the tail)."""
     s = st.session_state
+    if s["n"] == AUTO:
+        return
     n = int(s["n"])
-    parts = [p.strip() for p in str(s.get("at", "")).replace("，", ",").split(",")]
-    parts = [p for p in parts if p][:n]
+    parts = _coordinates(s.get("at", ""))[:n]
     s["at"] = ", ".join(parts + ["0"] * (n - len(parts)))
     if s.get("plane") not in plane_options(n):
         s["plane"] = "1,2"
+
+
+def parse_n(raw: str) -> str | int:
+    """URL value of ``n``: ``auto`` or a whole number from 1 to MAX_N (else ValueError)."""
+    if raw == AUTO:
+        return AUTO
+    n = int(raw)
+    if not 1 <= n <= MAX_N:
+        raise ValueError("out of range")
+    return n
+
+
+def dimension(named: int | None) -> int:
+    """The n to compute with: the learner's, or (auto) what f and the point need.
+
+    Auto: the highest coordinate f names (``x1*x2*x3``: 3) or the point's number of
+    coordinates, whichever is larger (2 when neither says); a point with too few
+    coordinates is padded with zeros. Runs before the inputs are drawn.
+    """
+    s = st.session_state
+    if s.n != AUTO:
+        return int(s.n)
+    parts = _coordinates(s.at)
+    n = min(max(named or 0, len(parts) if len(parts) <= MAX_N else 0) or 2, MAX_N)
+    if len(parts) < n:
+        s.at = ", ".join(parts + ["0"] * (n - len(parts)))
+    return n
+
+
+def n_box(where, n: int) -> None:
+    """The n select box; its automatic choice says which n it found ("auto (n = 3)")."""
+    choose(
+        where.selectbox,
+        t("field.n"),
+        DIMENSIONS,
+        key="n",
+        format_func=lambda value: t("gradients.n_auto", n=n) if value == AUTO else str(value),
+        on_change=resize_point,
+        help=t("gradients.n_help"),
+    )
+
+
+def example_picker() -> None:
+    """The examples box: choosing one fills f, the point and n, then the box empties."""
+    choose(
+        st.selectbox,
+        t("gradients.examples"),
+        [e[0] for e in EXAMPLES],
+        key="example",
+        default=None,
+        format_func=example_label,
+        placeholder=t("gradients.examples_placeholder"),
+        on_change=load_example,
+    )
 
 
 def reroll() -> None:

@@ -14,7 +14,7 @@ PARAMS = [
     us.Param("view", "explore", us.choice(view.VIEWS)),
     us.Param("f", "3x1^2 + 5e^{x2}", us.text()),
     us.Param("at", "1, 0", us.text()),
-    us.Param("n", 2, us.integer(1, gradients.MAX_N)),
+    us.Param("n", view.AUTO, view.parse_n),
     us.Param("plane", "1,2", us.choice(view.PLANES)),
     us.Param("seed", 0, us.integer(0, matrix_rules.SEED_LIMIT - 1)),
     us.Param("rule", "Ax", us.choice(matrix_rules.RULES)),
@@ -33,21 +33,12 @@ choose(
 )
 
 if s.view == "explore":
-    choose(
-        st.selectbox,
-        t("gradients.examples"),
-        [e[0] for e in gradients.EXAMPLES],
-        key="example",
-        default=None,
-        format_func=view.example_label,
-        placeholder=t("gradients.examples_placeholder"),
-        on_change=view.load_example,
-    )
+    view.example_picker()
+    n = view.dimension(compute(gradients.dimension_of, s.f).value)  # before the point's box
     c1, c2, c3 = st.columns([3, 2, 1])
     c1.text_input(t("gradients.field_f"), key="f", max_chars=200, help=t("gradients.f_help"))
     c2.text_input(t("field.at"), key="at", max_chars=200, help=t("gradients.at_help"))
-    choose(c3.selectbox, t("field.n"), view.DIMENSIONS, key="n", on_change=view.resize_point)
-    n = int(s.n)
+    view.n_box(c3, n)
     if s.plane not in view.plane_options(max(n, 2)):
         s.plane = "1,2"
     us.publish(PARAMS)

@@ -9,12 +9,35 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMITS_PAGE = ROOT / "pages" / "limits.py"
 DASHBOARD = ROOT / "dashboard.py"
 TIMEOUT = 60
+
+
+class _ServedPagesManager(PagesManager):
+    """Streamlit's page registry on a server that has already served ``st.navigation``.
+
+    AppTest resets the legacy "pages/ folder" flag before every run, so each run of the
+    entry looked like a fresh server's very first request: the entry then leaves the
+    legacy mode with an ``st.rerun()`` (``lab_ui.shell.leave_legacy_navigation``), and a
+    rerun drops the click that started the run (a "Check" button did nothing through
+    the entry). A real server leaves that mode once, on its first request, before
+    anyone can click; the browser suite covers that first request on a fresh server.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        PagesManager.uses_pages_directory = False
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def served_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every AppTest runs as on a server past its first request (see _ServedPagesManager)."""
+    monkeypatch.setattr(app_test, "PagesManager", _ServedPagesManager)
 
 
 def build(path: Path, **query: str) -> AppTest:

@@ -14,6 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc_core import exercises as ex
+from lab_ui.i18n import t
+from tests.app.conftest import through_entry
 from tests.exercise_cases import RIGHT, WRONG
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,12 +201,12 @@ class TestFeedback:
         at = give(open_page("en", n="6"), "en", 6, "main", "(4x^2 - 4x)/x")
         assert "undefined at x = 0" in at.error[0].value
 
-    def test_editing_the_answer_hides_the_old_verdict(self):
+    def test_an_edited_answer_gets_its_own_verdict_not_the_old_one(self):
         at = give(open_page("en", n="6"), "en", 6, "slope", "4")
         assert at.success
-        at.text_input(key="answer_en_6_slope").input("5")
+        at.text_input(key="answer_en_6_slope").input("5")  # and Enter: it is checked
         ok(at.run())
-        assert not at.success and not at.error
+        assert not at.success and len(at.error) == 1
 
     def test_answers_survive_switching_exercises(self):
         at = give(open_page("en", n="6"), "en", 6, "slope", "4")
@@ -307,3 +309,31 @@ class TestLanguages:
         at = give(open_page(lang, n=str(n)), lang, n, "main", RIGHT[("gradient", "main")])
         assert at.subheader[0].value.startswith(heading)
         assert at.success[0].value.startswith(right)
+
+
+class TestThroughTheEntry:
+    """The page as a browser opens it: /exercises, through dashboard.py."""
+
+    def test_the_check_button_gives_a_verdict(self):
+        at = through_entry("exercises", lang="en", n="4").run()
+        at.text_input(key="answer_en_4").set_value("x^x")
+        at.button(key="check_en_4").click().run()
+        assert t("exercises.verdict.wrong", "en") in at.error[0].value
+
+    def test_enter_in_the_answer_box_checks_it(self):
+        at = through_entry("exercises", lang="en", n="4").run()
+        at.text_input(key="answer_en_4").input("x^x (log(x) + 1)").run()
+        assert at.success[0].value.startswith(t("exercises.verdict.right_symbolic", "en")[:6])
+
+    def test_enter_in_the_first_of_two_boxes_waits_for_the_second(self):
+        at = through_entry("exercises", lang="en", n="5").run()
+        at.text_input(key="answer_en_5").input("x^2").run()
+        assert at.error == [] and at.success == []
+        at.text_input(key="answer_en_5_x0").input("0").run()
+        assert len(at.success) == 1
+
+    def test_emptying_a_box_is_not_an_answer(self):
+        at = through_entry("exercises", lang="en", n="4").run()
+        at.text_input(key="answer_en_4").input("x").run()
+        at.text_input(key="answer_en_4").input("").run()
+        assert at.error == []

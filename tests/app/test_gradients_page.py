@@ -29,7 +29,7 @@ DEFAULT_URL = {
     "view": "explore",
     "f": "3x1^2 + 5e^{x2}",
     "at": "1, 0",
-    "n": "2",
+    "n": "auto",
     "plane": "1,2",
     "seed": "0",
     "rule": "Ax",
@@ -91,6 +91,44 @@ def warnings(at) -> list[str]:
 
 def errors(at) -> list[str]:
     return [e.value for e in at.error]
+
+
+def partials(at) -> list[str]:
+    return list(at.dataframe[0].value[t("gradients.col.partial", "en")])
+
+
+class TestDimension:
+    """Without an n in the link, n is what f and the point need; a chosen n wins."""
+
+    def test_three_variables_make_n_three_and_the_point_gets_a_zero(self):
+        at = run(f="x1*x2*x3")
+        assert errors(at) == []
+        assert partials(at) == ["∂f/∂x1", "∂f/∂x2", "∂f/∂x3"]
+        assert at.text_input(key="at").value == "1, 0, 0"
+        assert at.query_params["n"] == "auto"
+
+    def test_a_point_with_more_coordinates_than_f_names_sets_n(self):
+        at = run(f="x1^2", at="1, 2, 3")
+        assert errors(at) == [] and len(partials(at)) == 3
+
+    def test_a_norm_takes_its_dimension_from_the_point(self):
+        at = run(f="norm(x)", at="3, 4")
+        assert errors(at) == [] and len(partials(at)) == 2
+
+    def test_an_explicit_n_wins(self):
+        at = run(f="x1*x2", at="1, 2, 0, 0", n="4")
+        assert len(partials(at)) == 4
+
+    def test_typing_a_new_variable_grows_n(self):
+        at = run()
+        at.text_input(key="f").input("x1 + x5").run()
+        assert errors(at) == [] and len(partials(at)) == 5
+        assert at.text_input(key="at").value == "1, 0, 0, 0, 0"
+
+    def test_the_box_says_which_n_auto_chose(self):
+        at = run(f="x1*x2*x3", lang="zh")
+        box = at.selectbox(key="n")
+        assert box.options[0] == t("gradients.n_auto", "zh", n=3)
 
 
 class TestDefaults:
@@ -285,7 +323,7 @@ class TestLanguages:
         assert any("次梯度" in w for w in warnings(at))
 
     def test_chinese_error_message(self):
-        at = run(lang="zh", at="1, 2, 3")
+        at = run(lang="zh", n="2", at="1, 2, 3")
         assert any("该点需要 2 个坐标" in e for e in errors(at))
 
     def test_both_catalogs_have_the_same_keys(self):
@@ -333,11 +371,11 @@ class TestBadInput:
         assert "1, a\n   ^" in [c.value for c in at.code]
 
     def test_wrong_number_of_coordinates(self):
-        (message,) = errors(run(at="1, 2, 3"))
+        (message,) = errors(run(n="2", at="1, 2, 3"))
         assert "needs 2 coordinate(s)" in message and "it has 3" in message
 
-    def test_a_variable_beyond_n(self):
-        (message,) = errors(run(f="x1 + x3"))
+    def test_a_variable_beyond_an_explicit_n(self):
+        (message,) = errors(run(f="x1 + x3", n="2"))
         assert "choose n of at least 3" in message
 
     @pytest.mark.parametrize(

@@ -494,6 +494,21 @@ def test_chain_rule_views_keep_their_own_inputs_and_the_url_follows(app):
     assert app.query() == {"mode": "steps", "f": "x^x", "lang": "en"}
 
 
+def test_enter_in_an_exercise_answer_box_checks_it(app):
+    app.open("exercises?n=4&lang=en")
+    app.type_into("answer_en_4", "x^x (log(x) + 1)")  # Enter, no click
+    verdict = t("exercises.verdict.right_symbolic", "en").split("!")[0]
+    expect(app.main.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text(verdict)
+    assert_no_exception(app)
+
+
+def test_gradients_take_n_from_f_when_the_link_gives_none(app):
+    app.open("gradients?f=x1*x2*x3&at=1,2,3&lang=en")
+    expect(app.main).to_contain_text("(6, 3, 2)")  # (x2 x3, x1 x3, x1 x2) at (1, 2, 3)
+    assert app.chosen("n") == t("gradients.n_auto", "en", n=3)
+    assert_no_exception(app)
+
+
 # --------------------------------------------------------------------- screenshots
 
 

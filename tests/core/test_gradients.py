@@ -30,6 +30,7 @@ from calc_core.gradients import (
     CurveView,
     FieldView,
     analyze,
+    dimension_of,
     field_view,
     parse_point,
     simplify_gradient,
@@ -551,3 +552,27 @@ class TestBookCode:
     def test_it_says_so_when_the_book_has_no_cell(self):
         code = analyze("3x1^2 + 5e^{x2}", "1, 0", 2).book_code
         assert "def numerical_grad(f, x):" in code and "np.exp(x[1])" in code
+
+
+class TestDimensionOf:
+    """The n a link without one gets: the highest coordinate f names."""
+
+    @given(
+        terms=st.lists(
+            st.tuples(
+                st.integers(1, MAX_N), st.sampled_from(["{v}", "sin({v})", "{v}^2", "e^{{{v}}}"])
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    def test_is_the_highest_index_named(self, terms):
+        f = " + ".join(form.format(v=f"x{i}") for i, form in terms)
+        assert dimension_of(f) == max(i for i, _ in terms)
+
+    @pytest.mark.parametrize("f", ["norm(x)", "5", "sin(x", "x9"])
+    def test_is_none_when_f_names_no_coordinate_or_does_not_parse(self, f):
+        assert dimension_of(f) is None
+
+    def test_a_norm_beside_a_coordinate(self):
+        assert dimension_of("norm(x, 1) + x4") == 4
