@@ -9,7 +9,8 @@ answer. From it:
   ``sqrt((v - a)^2) + (v - a)`` (zero for v <= a), ``max``-like ``((v - a) + |v - a|)/2``,
   sign-like ``(v - a)(1 - |v - a|/(v - a))``, ``acos(cos(v))`` for ``v`` (equal on
   [0, pi] only), ``sin(10 pi v)`` (zero on every one-decimal point), a bump far away,
-  a hole ``(w (v - a))/(v - a)`` expanded -- or makes a plain slip (sign, factor,
+  a hole ``(w (v - a))/(v - a)`` expanded, or at an irrational point (``x^2 - 2``,
+  ``sin(x) - 1/2`` as the factor) -- or makes a plain slip (sign, factor,
   offset). Each comes with a *witness*: a point where the answer is provably not the
   right one (checked by :func:`is_wrong_at` with ``evalf`` at 50 digits, or undefined
   there while the reference is defined), so the corpus is wrong by construction and
@@ -55,6 +56,7 @@ WRONG_FAMILIES = (
     "decimal_grid",
     "far_bump",
     "hole",
+    "irrational_hole",
     "slip",
 )
 
@@ -335,6 +337,16 @@ def wrong_answer(part: Part, rng: random.Random, family: str | None = None) -> G
         top = to_text(sp.expand(w * (s - a)), style)
         text = f"({top})/({show} - ({a}))"
         return _finish(part, rng, style, k, text, family, v, a)
+    elif family == "irrational_hole":  # a hole at sqrt(k) or at asin(c): no sample hits it
+        if rng.random() < 0.5:
+            square = rng.choice([2, 3, 5, 7, 10])
+            factor, at = s**2 - square, sp.sqrt(square)
+        else:
+            q = sp.Rational(rng.choice([1, 1, 2, 3]), rng.choice([2, 3, 4, 5]))
+            factor, at = sp.sin(s) - q, sp.asin(q)
+        top = to_text(sp.expand(w * factor), style)
+        text = f"({top})/({to_text(factor, style)})"
+        return _finish(part, rng, style, k, text, family, v, at)
     else:  # a plain slip: sign, factor, offset
         slip = rng.choice(["sign", "factor", "offset"])
         if slip == "sign" and w != 0:

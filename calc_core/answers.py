@@ -63,6 +63,8 @@ MAX_COMPONENTS = 8
 OPS_SLACK = 4
 #: Seconds after which no new proof starts (the worker's limit is 3 s).
 CHECK_BUDGET = 2.0
+#: Seconds to look for the exact zeros of an answer's denominators (holes sampling misses).
+HOLE_BUDGET = 0.4
 
 #: What a component's verdict can be (the page translates each).
 STATUSES = (
@@ -501,6 +503,13 @@ def _compare(got: sp.Expr, want: sp.Expr, ctx: _Context) -> ComponentCheck:
     budget = min(equivalence.BUDGET, ctx.deadline - time.monotonic())
     if not equivalence.prove_equal(got, want, ctx.positive, budget=budget):
         return ComponentCheck("undecided", shown, agree=agree)
+    budget = min(HOLE_BUDGET, ctx.deadline - time.monotonic())
+    hole = equivalence.hidden_hole(got, want, pts[0], ctx.bounds, cancel, budget)
+    if hole is not None:
+        where = _point_text(hole, used, spec.notation)
+        return ComponentCheck(
+            "undefined", shown, point=where, expected=_fmt(probe.value(want, hole))
+        )
     if cancel is not None and (uncancelled or _needs_cancel(got, spec.cancel)):
         return ComponentCheck("unsimplified", shown, reason="cancel", agree=agree)
     if spec.simplified and sp.count_ops(got) > sp.count_ops(want) + OPS_SLACK:

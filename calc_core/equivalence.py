@@ -6,7 +6,8 @@ proofs, cheapest first, each exact:
 
 * the difference is 0 as built, or after ``expand``;
 * ``cancel``: for rational functions (polynomials over polynomials) this *decides*
-  equality, and it proves many other identities on the way;
+  equality, and it proves many other identities on the way; powers, trigonometric
+  and hyperbolic functions rewritten as exponentials and expanded prove more;
 * absolute values (and ``sign``) are split into cases at the zeros of their
   arguments: for arguments that are rational functions of one variable, the real
   line is cut at their real zeros and each interval (where every argument keeps
@@ -34,6 +35,7 @@ False
 from __future__ import annotations
 
 import itertools
+import math
 import time
 
 import sympy as sp
@@ -53,7 +55,7 @@ def _zero(d: sp.Expr, deadline: float) -> bool:
     """True when ``d`` (no |.|) is proved identically 0 before ``deadline``."""
     if d == 0:
         return True
-    cheap = (sp.expand, sp.cancel)
+    cheap = (sp.expand, sp.cancel, lambda e: sp.expand(e.rewrite(sp.exp)))  # x^x = e^(x log x)
     for method in cheap:
         ok, out = within(lambda m=method: m(d) == 0, deadline - time.monotonic())
         if ok and out:
@@ -146,4 +148,82 @@ def prove_equal(
     return _prove(d, deadline)
 
 
-__all__ = ["BUDGET", "prove_equal"]
+def _denominators(expr: sp.Expr) -> list[sp.Expr]:
+    """Every expression ``expr`` divides by (the bases of negative powers)."""
+    out = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and node.exp.is_negative and not node.base.is_number:
+            out.append(node.base)
+    return list(dict.fromkeys(out))
+
+
+def _members(solutions: sp.Set) -> list[sp.Expr]:
+    """A few exact members of a solution set (k = 0, 1, -1 of a periodic family)."""
+    if isinstance(solutions, sp.FiniteSet):
+        return list(solutions)
+    if isinstance(solutions, sp.Union):
+        return [m for part in solutions.args for m in _members(part)]
+    if isinstance(solutions, sp.ImageSet) and len(solutions.lamda.variables) == 1:
+        (n,) = solutions.lamda.variables
+        return [solutions.lamda.expr.xreplace({n: sp.Integer(k)}) for k in (0, 1, -1)]
+    return []
+
+
+def _exact_zeros(u: sp.Expr, s: sp.Symbol, deadline: float) -> list[sp.Expr]:
+    """Exact real zeros of ``u`` in ``s`` (a few), or none when they cannot be found in time."""
+    try:
+        poly = sp.Poly(u, s)
+        if (poly.domain.is_ZZ or poly.domain.is_QQ) and 1 <= poly.degree() <= 12:
+            return list(poly.real_roots())
+    except sp.PolynomialError:
+        pass
+    ok, found = within(lambda: sp.solveset(u, s, sp.S.Reals), deadline - time.monotonic())
+    return _members(found)[:6] if ok else []
+
+
+def _exactly_zero(value: sp.Expr, deadline: float) -> bool:
+    if value == 0:
+        return True
+    ok, zero = within(lambda: sp.simplify(value) == 0, deadline - time.monotonic())
+    return bool(ok and zero)
+
+
+def hidden_hole(
+    got: sp.Expr,
+    want: sp.Expr,
+    base: dict[sp.Symbol, sp.Expr],
+    bounds: dict,
+    skip: sp.Symbol | None = None,
+    budget: float = 0.4,
+) -> dict[sp.Symbol, sp.Expr] | None:
+    """A point where ``got`` divides by exactly 0 and ``want`` does not, or None.
+
+    Sampling evaluates at 40 digits, so it cannot see a division by ``sin(x) - 1/2``
+    at pi/6 or by ``x^2 - 2`` at sqrt(2): there the denominator is 1e-41, not 0. This
+    solves each denominator of ``got`` for each of its variables (the others at
+    ``base``) and checks the zeros exactly. ``skip`` is a variable whose zero is no
+    hole (``h`` of a difference quotient still to be cancelled).
+
+    >>> from calc_core.parser import parse, symbol
+    >>> x = symbol("x")
+    >>> hidden_hole(parse("(x^3 - 2x)/(x^2 - 2)"), parse("x"), {x: sp.Integer(1)}, {})
+    {x: -sqrt(2)}
+    """
+    deadline = time.monotonic() + budget
+    guards = _denominators(want)
+    for den in _denominators(got):
+        for s in sorted(den.free_symbols & set(base), key=str):
+            others = {t: v for t, v in base.items() if t != s}
+            for r in _exact_zeros(den.xreplace(others), s, deadline):
+                low, high = bounds.get(s, (-math.inf, math.inf))
+                if not (r.is_real and low < float(r) < high) or (s == skip and r == 0):
+                    continue
+                point = {**base, s: r}
+                if not any(_exactly_zero(g.xreplace(point), deadline) for g in guards):
+                    return point
+            if time.monotonic() > deadline:
+                return None
+    return None
+
+
+__all__ = ["BUDGET", "hidden_hole", "prove_equal"]
