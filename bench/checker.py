@@ -10,7 +10,8 @@ every formula part of every exercise, and runs :func:`calc_core.answers.check` o
 Prints the **false-accept rate** (wrong answers judged ``right`` or ``unsimplified``;
 target 0) and the **right-acceptance rate** (right answers judged ``right`` or
 ``unsimplified``; target >= 98%), the verdicts by family, and the time per check
-(median and maximum; every check must finish well inside the worker's 3 s).
+(median and maximum, wall and CPU, with the load average: on a shared machine the
+wall time stretches; every check must finish well inside the worker's 3 s).
 Deterministic for a given seed.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -32,12 +34,16 @@ ACCEPT = ("right", "unsimplified")
 
 
 def _run(text, spec):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         status = check(text, spec).status
     except InputError as err:
         status = f"refused:{err.code}"
+    _CPU.append(time.process_time() - cpu)
     return status, time.perf_counter() - start
+
+
+_CPU: list[float] = []
 
 
 def measure(n_wrong: int, n_right: int, seed: int) -> dict:
@@ -97,6 +103,9 @@ def measure(n_wrong: int, n_right: int, seed: int) -> dict:
         "right_refused_examples": refused[:20],
         "seconds_median": statistics.median(times) if times else 0.0,
         "seconds_max": max(times, default=0.0),
+        "cpu_seconds_median": statistics.median(_CPU) if _CPU else 0.0,
+        "cpu_seconds_max": max(_CPU, default=0.0),
+        "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "slowest": sorted(slowest, reverse=True)[:5],
     }
 
@@ -118,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         f"right answers accepted: {r['right_accepted']} of {r['right']} "
         f"({100 * r['right_acceptance_rate']:.1f}%)"
     )
-    print(f"time per check: median {r['seconds_median']:.3f} s, max {r['seconds_max']:.2f} s")
+    print(
+        f"time per check: median {r['seconds_median']:.3f} s, max {r['seconds_max']:.2f} s "
+        f"(CPU: median {r['cpu_seconds_median']:.3f} s, max {r['cpu_seconds_max']:.2f} s; "
+        f"load average {r['load_average']})"
+    )
     print("wrong answers by family (verdict: count):")
     for family, verdicts in r["wrong_by_family"].items():
         print(f"  {family:18s} {verdicts}")

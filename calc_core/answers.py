@@ -63,6 +63,8 @@ MAX_COMPONENTS = 8
 OPS_SLACK = 4
 #: Seconds after which no new proof starts (the worker's limit is 3 s).
 CHECK_BUDGET = 2.0
+#: Points at which a pair of components is screened before checking it fully for "swapped".
+SWAP_SCREEN = 6
 #: Seconds to look for the exact zeros of an answer's denominators (holes sampling misses).
 HOLE_BUDGET = 0.4
 
@@ -521,12 +523,18 @@ def _swapped(got, want, checks, ctx: _Context) -> bool:
     """Whether the components are right in another order (each pair proved, not guessed)."""
     n = len(want)
     memo: dict[tuple[int, int], bool] = {}
+    seed = "|".join(ctx.spec.answer)
+    screen = probe.points(ctx.symbols, (), ctx.bounds, seed, count=SWAP_SCREEN)
 
     def fits(i: int, j: int) -> bool:
         if i == j:
             return checks[i].status in ("right", "unsimplified")
-        if (i, j) not in memo:
-            memo[i, j] = _compare(got[i], want[j], ctx).status in ("right", "unsimplified")
+        if (i, j) not in memo:  # a few points rule most pairs out before a full check
+            near = all(probe.compare(got[i], want[j], p)[0] != "differ" for p in screen)
+            memo[i, j] = near and _compare(got[i], want[j], ctx).status in (
+                "right",
+                "unsimplified",
+            )
         return memo[i, j]
 
     def assign(i: int, free: tuple[int, ...], moved: bool) -> bool:
