@@ -431,6 +431,7 @@ async def hostile_phase(target: Target, args) -> dict:
     # warm the probes' code paths (not their inputs: every probe input below is new)
     await probe_window(probes, 2.0, args.probe_think, first_k=10)
     windows: dict[str, list[float]] = {"quiet": [], "hostile": []}
+    cpu = {name: defaultdict(float) for name in windows}  # CPU seconds used in each kind
     errors = 0
     submitted = 0
     first_k = 20_000
@@ -455,7 +456,12 @@ async def hostile_phase(target: Target, args) -> dict:
                 asyncio.create_task(hammer(a, 1_000_000 * (i + 1) + submitted))
                 for i, a in enumerate(attackers)
             ]
+        before = (time.perf_counter(), target.cpu(), target.workers_cpu())
         latencies, failed = await probe_window(probes, window, args.probe_think, first_k)
+        after = (time.perf_counter(), target.cpu(), target.workers_cpu())
+        if None not in before + after:
+            for i, part in enumerate(("seconds", "server", "workers")):
+                cpu[name][part] += after[i] - before[i]
         first_k += 10_000
         windows[name] += latencies
         errors += failed
@@ -483,6 +489,11 @@ async def hostile_phase(target: Target, args) -> dict:
         "delay_p95_s": percentile(hostile, 0.95) - percentile(quiet, 0.95) if both else None,
         "median_ratio": statistics.median(hostile) / statistics.median(quiet) if both else None,
         "probe_errors": errors,
+        "cores_used": {
+            name: {part: used[part] / used["seconds"] for part in ("server", "workers")}
+            for name, used in cpu.items()
+            if used["seconds"]
+        },
     }
 
 
@@ -560,6 +571,11 @@ def report_hostile(result: dict) -> None:
         f"  delay: p50 {d50:+.3f} s, p95 {d95:+.3f} s; median {ratio:.2f}x quiet; "
         f"probe errors {hostile['probe_errors']}"
     )
+    for name, used in hostile["cores_used"].items():
+        print(
+            f"  {name} windows: the server used {used['server']:.2f} cores, "
+            f"its workers (alive at the window's end) {used['workers']:.2f}"
+        )
     met = ratio is not None and ratio < 2
     print(f"target hostile median < 2x quiet median: {'met' if met else 'MISSED'}")
     met = pl["hostile"]["p95_s"] < 1

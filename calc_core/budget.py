@@ -56,7 +56,8 @@ def _interrupt(thread_id: int) -> bool:
     return hit == 1
 
 
-def _restore_sympy_flags() -> None:
+def restore_sympy_flags() -> None:
+    """Undo what an interrupted ``with evaluate(False)`` block may have left changed."""
     try:
         from sympy.core.parameters import global_parameters
     except ImportError:  # pragma: no cover - sympy always present in calc_core
@@ -96,6 +97,6 @@ def within(step: Callable[[], T], seconds: float) -> tuple[bool, T | None]:
                     _set_async(target, None)
             timer.cancel()
     except BudgetExpired:
-        _restore_sympy_flags()
+        restore_sympy_flags()
         return False, None
     return True, result

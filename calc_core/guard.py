@@ -48,6 +48,8 @@ DEFAULT_TIMEOUT = 3.0
 _POLL = 0.05
 #: The lowest CPU priority (POSIX niceness), for demoted calls.
 LOWEST = 19
+#: Seconds a cancelled call's worker has to stop its job before it is killed.
+CANCEL_GRACE = 0.25
 #: Seconds between interrupt checks of a slow-lane call (see :class:`_Throttled`).
 SLOW_INTERRUPT_EVERY = 1.0
 FORK_BY_DEFAULT = sys.platform.startswith("linux") and hasattr(os, "fork")
@@ -94,7 +96,9 @@ class WorkerPool:
     size : int
         Workers kept warm and idle.
     max_workers : int
-        Fresh calls running at once; further fresh callers wait their turn.
+        Fresh calls running at once; further fresh callers wait their turn, except
+        that calls of light sessions (little unanswered use) may start up to
+        ``extra_workers`` more, so a student's call gets a worker at once.
         The wait does not count against a call's time limit, which measures the
         computation alone: under a class's load an ordinary input must not be
         refused as "too complex" because others were computing.
@@ -124,6 +128,7 @@ class WorkerPool:
         size: int = 2,
         *,
         max_workers: int = 4,
+        extra_workers: int = 0,
         slow_workers: int = 2,
         timeout: float = DEFAULT_TIMEOUT,
         startup_timeout: float = 60.0,
@@ -145,6 +150,7 @@ class WorkerPool:
         self._turn = threading.Condition(self._lock)
         self._schedule = Schedule(
             fresh_slots=max_workers,
+            extra_fresh_slots=extra_workers,
             slow_slots=slow_workers,
             slice_seconds=demote_after,
             half_life=half_life,
@@ -383,13 +389,27 @@ class WorkerPool:
             raise _too_complex(limit) from None
 
     def _cancel(self, worker: WorkerProcess) -> None:
-        worker.kill()
+        """Stop a cancelled call: interrupt its job and keep the worker when it answers
+        within ``CANCEL_GRACE`` (most of sympy is Python code that sees the signal at
+        once); else, or for a demoted worker, kill it and start a spare. Killing every
+        cancelled call's worker cost a fork and its copy-on-write faults per press of
+        Enter: with ten sessions pressing twice a second, most of the machine."""
         self.cancels += 1
+        if not worker.demoted and worker.interrupt():
+            try:
+                if worker.conn.poll(CANCEL_GRACE):
+                    worker.conn.recv()  # "cancelled", or an answer that just made it
+                    self._give_back(worker)
+                    return
+            except (EOFError, OSError):
+                pass
+        worker.kill()
         self._replace(worker)
 
     def _replace(self, worker: WorkerProcess) -> None:
         """Refill the spares after losing ``worker`` (a slow-lane worker was never one)."""
-        if not worker.on_demand:
+        if not worker.on_demand and not worker.replaced:
+            worker.replaced = True
             self._replenish()
 
     def close(self) -> None:
@@ -444,8 +464,8 @@ def default_pool() -> WorkerPool:
     ``CALCLAB_WORKERS`` (default 4) fresh computations run at once, and
     ``CALCLAB_SLOW_WORKERS`` (default 2) demoted ones beside them at the lowest
     CPU priority. Fresh calls take milliseconds, so more slots than cores cost
-    nothing in a quiet class, and when strangers' first slices fill some of them a
-    student's call still starts at once instead of queueing behind them. Three
+    nothing in a quiet class; when strangers' copies of slow input fill them, a
+    light session's call may start in as many extra slots, at once. Three
     warm spares are kept, so no visitor waits for a worker to start (measured with
     ``python -m bench.load --hostile N``).
     """
@@ -454,7 +474,7 @@ def default_pool() -> WorkerPool:
         if _default is None:
             slots = max(1, int(os.environ.get("CALCLAB_WORKERS", "4")))
             slow = max(1, int(os.environ.get("CALCLAB_SLOW_WORKERS", "2")))
-            _default = WorkerPool(size=3, max_workers=slots, slow_workers=slow)
+            _default = WorkerPool(size=3, max_workers=slots, extra_workers=slots, slow_workers=slow)
             atexit.register(_default.close)
         return _default
 

@@ -20,6 +20,9 @@ policy that keeps everyone else's page quick:
   session would win a fresh slice back every time its use dipped under one).
 - In the fresh lane, a session that used more than a quarter slice lately runs at
   a lower CPU priority the more it used (see :meth:`Schedule.heaviness`).
+- A light session's call (under a quarter slice of unanswered use) may start
+  beyond the fresh slots, up to ``extra_fresh_slots`` more: fresh calls get a
+  worker at once.
 - Within a lane, the session that used the least CPU recently goes first (first
   come, first served among equals). Waiting does not count against a call's time
   limit; the pool bounds it separately.
@@ -84,6 +87,10 @@ class Schedule:
     ----------
     fresh_slots : int
         Fresh calls running at once.
+    extra_fresh_slots : int
+        Beyond ``fresh_slots``, how many more calls of *light* sessions (under a
+        quarter slice of unanswered use) may start at once: a student's call gets a
+        worker at once even while copies of slow input fill the fresh lane.
     slow_slots : int
         Demoted calls running at once (each holds a worker at the lowest priority).
     slice_seconds : float
@@ -95,6 +102,7 @@ class Schedule:
     """
 
     fresh_slots: int = 2
+    extra_fresh_slots: int = 0
     slow_slots: int = 2
     slice_seconds: float = 0.5
     half_life: float = 10.0
@@ -208,16 +216,27 @@ class Schedule:
                 call.lane, call.demoted = SLOW, True
                 self._queues[SLOW].append(call)
         started = []
+        at = 0.0 if now is None else now
         for lane, slots in ((FRESH, self.fresh_slots), (SLOW, self.slow_slots)):
             queue, running = self._queues[lane], self._running[lane]
-            while queue and len(running) < slots:
-                at = 0.0 if now is None else now
+            while queue:
                 call = min(queue, key=lambda c: (self.usage(c.session, at), c.id))
+                if len(running) >= slots and not (
+                    lane == FRESH
+                    and len(running) < self.fresh_capacity
+                    and self.heaviness(call.session, at) == 0
+                ):
+                    break
                 queue.remove(call)
                 call.state = RUNNING
                 running.append(call)
                 started.append(call)
         return started
+
+    @property
+    def fresh_capacity(self) -> int:
+        """The most fresh calls ever running at once (light sessions may use the extra)."""
+        return self.fresh_slots + self.extra_fresh_slots
 
     def demote(self, call: Call, now: float) -> bool:
         """A running fresh call has used its slice: move it to the slow lane.

@@ -46,9 +46,33 @@ def limit_memory(limit: int = MEMORY_LIMIT) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+class JobCancelled(BaseException):
+    """Raised inside a job the pool cancelled (``SIGUSR1``); sympy's ``except Exception``
+    blocks cannot swallow it."""
+
+
+_job = {"running": False}
+
+
+def _on_cancel(signum, frame) -> None:
+    """``SIGUSR1``: stop the running job at its next bytecode; between jobs, nothing.
+
+    The pool cancels a call that its session replaced this way, so the worker (and
+    its warm caches) serves the next call instead of being killed and replaced.
+    Work stuck in C code does not see it; the pool then kills the worker.
+    """
+    if _job["running"]:
+        _job["running"] = False
+        raise JobCancelled()
+
+
 def serve(conn) -> None:
+    from calc_core.budget import restore_sympy_flags
     from calc_core.errors import InputError
 
+    if hasattr(signal, "SIGUSR1"):
+        with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
+            signal.signal(signal.SIGUSR1, _on_cancel)
     while True:
         try:
             job = conn.recv()
@@ -58,13 +82,20 @@ def serve(conn) -> None:
             return
         fn, args, kwargs = job
         try:
-            reply = ("ok", fn(*args, **kwargs))
-        except InputError as err:
-            reply = ("err", err)
-        except MemoryError:
-            reply = ("mem", None)
-        except Exception:
-            reply = ("crash", traceback.format_exc(limit=8))
+            _job["running"] = True
+            try:
+                reply = ("ok", fn(*args, **kwargs))
+            except InputError as err:
+                reply = ("err", err)
+            except MemoryError:
+                reply = ("mem", None)
+            except Exception:
+                reply = ("crash", traceback.format_exc(limit=8))
+            finally:
+                _job["running"] = False
+        except JobCancelled:
+            restore_sympy_flags()
+            reply = ("cancelled", None)
         try:
             conn.send(reply)
         except OSError:  # the parent is gone (it stopped, or killed us as too slow)

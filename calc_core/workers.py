@@ -153,6 +153,7 @@ class WorkerProcess:
         self.conn = None
         self.ready = False
         self.demoted = self.on_demand  # a lowered priority cannot be raised again
+        self.replaced = False  # the pool has started a spare in its place
 
     def wait_ready(self, timeout: float) -> bool:
         """Hand over the key, learn the worker's port, connect (once)."""
@@ -201,6 +202,16 @@ class WorkerProcess:
         if setpriority is not None and self.pid is not None:
             with contextlib.suppress(OSError):
                 setpriority(os.PRIO_PROCESS, self.pid, niceness)
+
+    def interrupt(self) -> bool:
+        """Ask the worker to stop its job (``SIGUSR1``, POSIX); False where it cannot."""
+        if self.pid is None or not hasattr(signal, "SIGUSR1") or not self.ready:
+            return False
+        try:
+            os.kill(self.pid, signal.SIGUSR1)
+        except OSError:
+            return False
+        return True
 
     def kill(self) -> None:
         if self.process is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import operator
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -212,6 +213,35 @@ class TestOneCallInFlightPerSession:
                 pool.run(*LONG, timeout=30, interrupt=interrupt)
             assert time.monotonic() - start < 10 and pool.cancels == 1
             assert pool.run(operator.add, 2, 2) == 4
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="cancels by signal on POSIX")
+class TestACancelledCallKeepsItsWorker:
+    def test_a_job_that_sees_the_signal_stops_and_its_worker_serves_the_next_call(self):
+        class Rerun(BaseException):
+            pass
+
+        def interrupt() -> None:
+            if time.monotonic() > start + 0.5:
+                raise Rerun()
+
+        with warm_pool(size=1, max_workers=1) as pool:
+            pid = pool._idle[0].pid
+            start = time.monotonic()
+            with pytest.raises(Rerun):
+                pool.run(time.sleep, 30, interrupt=interrupt)
+            assert time.monotonic() - start < 5
+            assert pool.run(os.getpid) == pid  # not killed and replaced
+
+    def test_a_job_stuck_in_c_code_is_killed_after_the_grace(self):
+        with warm_pool(size=1, max_workers=1) as pool:
+            pid = pool._idle[0].pid
+            old, box = run_in_thread(pool, *LONG, timeout=30, session="a")
+            assert wait_until(lambda: pool._schedule.running("fresh"))
+            assert pool.run(operator.add, 1, 2, session="a") == 3
+            old.join(timeout=10)
+            assert isinstance(box[0], guard.Cancelled)
+            assert pool.run(os.getpid) != pid
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads CPU time from /proc")

@@ -21,7 +21,9 @@ SESSIONS = ["s0", "s1", "s2", "s3", "s4", None]
 class SchedulingMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.schedule = Schedule(fresh_slots=2, slow_slots=1, slice_seconds=0.5, half_life=5.0)
+        self.schedule = Schedule(
+            fresh_slots=2, extra_fresh_slots=1, slow_slots=1, slice_seconds=0.5, half_life=5.0
+        )
         self.now = 0.0
         self.calls = []  # every call ever submitted
 
@@ -63,7 +65,7 @@ class SchedulingMachine(RuleBasedStateMachine):
 
     @invariant()
     def lanes_hold_at_most_their_slots(self):
-        assert len(self.schedule.running(FRESH)) <= self.schedule.fresh_slots
+        assert len(self.schedule.running(FRESH)) <= self.schedule.fresh_capacity
         assert len(self.schedule.running(SLOW)) <= self.schedule.slow_slots
 
     @invariant()
@@ -74,9 +76,13 @@ class SchedulingMachine(RuleBasedStateMachine):
     @invariant()
     def a_fresh_call_waits_only_while_fresh_calls_fill_the_lane(self):
         self.schedule.start_next(self.now)  # what the pool does after every change
-        for lane, slots in ((FRESH, self.schedule.fresh_slots), (SLOW, self.schedule.slow_slots)):
-            if self.schedule.queued(lane):
-                assert len(self.schedule.running(lane)) == slots
+        fresh, slow = self.schedule.running(FRESH), self.schedule.running(SLOW)
+        if self.schedule.queued(SLOW):
+            assert len(slow) == self.schedule.slow_slots
+        for call in self.schedule.queued(FRESH):
+            assert len(fresh) >= self.schedule.fresh_slots
+            if self.schedule.heaviness(call.session, self.now) == 0:  # a light session
+                assert len(fresh) == self.schedule.fresh_capacity
 
     @invariant()
     def states_match_places(self):
@@ -145,6 +151,17 @@ class TestLanes:
 
 
 class TestFairQueueing:
+    def test_a_light_session_starts_at_once_beyond_the_fresh_slots(self):
+        schedule = Schedule(fresh_slots=1, extra_fresh_slots=1, slice_seconds=0.5)
+        schedule.charge("hammer", 0.3, now=0.0)
+        schedule.submit("hammer", now=0.0)
+        schedule.start_next(0.0)
+        heavy = schedule.submit("other-hammer", now=0.1)
+        schedule.charge("other-hammer", 0.3, now=0.1)
+        student = schedule.submit("student", now=0.2)
+        assert schedule.start_next(0.2) == [student]
+        assert schedule.queued(FRESH) == [heavy]
+
     def test_the_session_that_used_least_goes_first(self):
         schedule = Schedule(fresh_slots=1, slice_seconds=0.5)
         schedule.submit("busy", now=0.0)
