@@ -26,8 +26,8 @@ import sys
 import time
 from collections import Counter, defaultdict
 
-from bench.checker_corpus import is_wrong_at, parts, right_answer, wrong_answer
-from calc_core.answers import check, read
+from bench.checker_corpus import as_typed, is_wrong_at, parts, right_answer, wrong_answer
+from calc_core.answers import check
 from calc_core.errors import InputError
 
 ACCEPT = ("right", "unsimplified")
@@ -58,7 +58,7 @@ def measure(n_wrong: int, n_right: int, seed: int) -> dict:
         part = every[i % len(every)]
         gen = wrong_answer(part, rng)
         try:
-            got = read(gen.text, part.spec.notation)
+            got = as_typed(gen.text, part)
         except InputError:
             skipped += 1  # too long for the grammar: not a well-formed answer
             continue

@@ -10,7 +10,8 @@ answer. From it:
   sign-like ``(v - a)(1 - |v - a|/(v - a))``, ``acos(cos(v))`` for ``v`` (equal on
   [0, pi] only), ``sin(10 pi v)`` (zero on every one-decimal point), a bump far away,
   a hole ``(w (v - a))/(v - a)`` expanded, or at an irrational point (``x^2 - 2``,
-  ``sin(x) - 1/2`` as the factor) -- or makes a plain slip (sign, factor,
+  ``sin(x) - 1/2`` as the factor), or ``w (v - a)/(v - a)`` as typed (sympy cancels it
+  while building the tree) -- or makes a plain slip (sign, factor,
   offset). Each comes with a *witness*: a point where the answer is provably not the
   right one (checked by :func:`is_wrong_at` with ``evalf`` at 50 digits, or undefined
   there while the reference is defined), so the corpus is wrong by construction and
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from calc_core import exercises as ex
-from calc_core.answers import AnswerSpec
+from calc_core.answers import AnswerSpec, read
 from calc_core.parser import parse, symbol
 
 #: Variables that live on (0, inf) in a part's own mathematics (not in the checker's spec).
@@ -57,6 +58,7 @@ WRONG_FAMILIES = (
     "far_bump",
     "hole",
     "irrational_hole",
+    "cancelled_hole",
     "slip",
 )
 
@@ -337,6 +339,10 @@ def wrong_answer(part: Part, rng: random.Random, family: str | None = None) -> G
         top = to_text(sp.expand(w * (s - a)), style)
         text = f"({top})/({show} - ({a}))"
         return _finish(part, rng, style, k, text, family, v, a)
+    elif family == "cancelled_hole":  # sympy cancels (v - a)/(v - a) while building it
+        a = _magnitude(rng, -1, 2) * (1 if positive or rng.random() < 0.5 else -1)
+        text = f"({base})*({show} - ({a}))/({show} - ({a}))"
+        return _finish(part, rng, style, k, text, family, v, a)
     elif family == "irrational_hole":  # a hole at sqrt(k) or at asin(c): no sample hits it
         if rng.random() < 0.5:
             square = rng.choice([2, 3, 5, 7, 10])
@@ -379,8 +385,18 @@ def _value(expr: sp.Expr, subs: dict) -> sp.Expr | None:
     return re
 
 
+def as_typed(text: str, part: Part) -> tuple[sp.Expr, ...]:
+    """The answer as typed, without sympy's automatic simplification (``(x-1)/(x-1)`` kept)."""
+    with sp.evaluate(False):
+        return read(text, part.spec.notation)
+
+
 def is_wrong_at(part: Part, got: sp.Expr, k: int, witness, rng: random.Random) -> bool:
-    """Whether component ``k`` of ``got`` is wrong at the witness (other variables random)."""
+    """Whether component ``k`` of ``got`` is wrong at the witness (other variables random).
+
+    ``got`` is best read by :func:`as_typed`: substituting the witness into it divides
+    by zero where the typed answer does.
+    """
     w = part.want[k]
     for _ in range(5):
         subs = {}
@@ -432,6 +448,7 @@ __all__ = [
     "Generated",
     "Part",
     "Style",
+    "as_typed",
     "is_wrong_at",
     "parts",
     "right_answer",

@@ -472,16 +472,36 @@ def _undefined(hole, used, shown: str, notation: Notation) -> ComponentCheck:
     return ComponentCheck("undefined", shown, point=where, expected=_fmt(b))
 
 
-def _compare(got: sp.Expr, want: sp.Expr, ctx: _Context) -> ComponentCheck:
+def _as_typed(text: str, notation: Notation) -> tuple[sp.Expr, ...] | None:
+    """The answer exactly as typed, without sympy's automatic simplification.
+
+    sympy builds ``x(x - 1)/(x - 1)`` as ``x``, ``exp(log(x))`` as ``x`` and
+    ``sqrt(x)^2`` as ``x``: what was typed is undefined at 1, or for x <= 0, and that
+    must be seen. Best effort: None when the unevaluated tree cannot be built.
+    """
+    try:
+        with sp.evaluate(False):
+            return read(text, notation)
+    except (InputError, ArithmeticError, TypeError, ValueError, AttributeError, RecursionError):
+        return None
+
+
+def _compare(
+    got: sp.Expr, want: sp.Expr, ctx: _Context, typed: sp.Expr | None = None
+) -> ComponentCheck:
     spec = ctx.spec
     shown = latex([got], spec.notation)
-    used = tuple(s for s in ctx.symbols if s in got.free_symbols | want.free_symbols)
+    exprs = (got, want) if typed is None else (got, want, typed)
+    free = set().union(*(e.free_symbols for e in exprs))
+    used = tuple(s for s in ctx.symbols if s in free)
     seed = "|".join((*spec.answer, *spec.notation.variables))
-    pts = probe.points(ctx.symbols, (got, want), ctx.bounds, seed)
+    pts = probe.points(ctx.symbols, exprs, ctx.bounds, seed)
     cancel = symbol(spec.cancel) if spec.cancel else None
     rows, holes, differ, uncancelled = [], [], [], False
     for k, p in enumerate(pts):
         verdict, a, b = probe.compare(got, want, p)
+        if verdict == "agree" and typed is not None and probe.value(typed, p) is None:
+            verdict = "undefined"  # defined only after sympy simplified what was typed
         if verdict == "undefined":
             if cancel is not None and p[cancel] == 0:
                 uncancelled = True
@@ -506,7 +526,9 @@ def _compare(got: sp.Expr, want: sp.Expr, ctx: _Context) -> ComponentCheck:
     if not equivalence.prove_equal(got, want, ctx.positive, budget=budget):
         return ComponentCheck("undecided", shown, agree=agree)
     budget = min(HOLE_BUDGET, ctx.deadline - time.monotonic())
-    hole = equivalence.hidden_hole(got, want, pts[0], ctx.bounds, cancel, budget)
+    hole = equivalence.hidden_hole(
+        got if typed is None else typed, want, pts[0], ctx.bounds, cancel, budget
+    )
     if hole is not None:
         where = _point_text(hole, used, spec.notation)
         return ComponentCheck(
@@ -570,7 +592,10 @@ def check(text: str, spec: AnswerSpec) -> Feedback:
         tuple(n for n, low, _ in spec.domain if low >= 0),
         start + CHECK_BUDGET,
     )
-    checks = tuple(_compare(g, w, ctx) for g, w in zip(got, want, strict=True))
+    typed = _as_typed(text, spec.notation)
+    if typed is None or len(typed) != len(got):
+        typed = (None,) * len(got)
+    checks = tuple(_compare(*pair, ctx, raw) for *pair, raw in zip(got, want, typed, strict=True))
     statuses = {c.status for c in checks}
     if statuses == {"right"}:
         status = "right"

@@ -148,6 +148,8 @@ def _compile(expr: sp.Expr) -> Callable[[Mapping], object]:
         return lambda env: _real(mpmath.fprod(p(env) for p in parts))
     if expr.is_Pow:
         base, exp_expr = expr.args
+        if exp_expr.is_number:  # an unevaluated tree's 2*10^0 is the integer 2
+            exp_expr = exp_expr.doit()
         b, e = _compile(base), _compile(exp_expr)
         return lambda env: _real(_pow(b(env), e(env), exp_expr))
     if isinstance(expr, (sp.Max, sp.Min)):
@@ -256,7 +258,8 @@ def _zero_args(expr: sp.Expr) -> list[sp.Expr]:
     for node in sp.preorder_traversal(expr):
         if not isinstance(node, sp.Expr) or node.is_number:
             continue
-        if node.is_Pow and not (node.exp.is_Integer and node.exp.is_nonnegative):
+        exp = node.exp.doit() if node.is_Pow and node.exp.is_number else None
+        if node.is_Pow and not (exp is not None and exp.is_Integer and exp.is_nonnegative):
             out.append(node.base)
         elif isinstance(node, (sp.Abs, sp.sign, sp.log)):
             out.append(node.args[0])
