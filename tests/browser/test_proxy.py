@@ -30,7 +30,7 @@ import pytest
 from playwright.sync_api import expect
 
 from deploy.run_replicas import Cluster, _pid_alive, nginx_command, render_config
-from tools.browser import CHART_MARKS
+from tools.browser import CHART_MARKS, MAIN
 from tools.st_session import Session, run_sync, visit_and_type
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,7 +228,10 @@ class TestABrowserThroughTheProxy:
         [
             ("", "img"),
             ("limits", CHART_MARKS),
+            ("tangent", CHART_MARKS),
+            ("gradients", CHART_MARKS),
             ("chain-rule", '[data-testid="stGraphVizChart"] svg'),
+            ("exercises", MAIN),
         ],
     )
     def test_the_content_security_policy_blocks_nothing_the_pages_use(
@@ -238,7 +241,12 @@ class TestABrowserThroughTheProxy:
         policy nginx sends, and the browser reports no violation."""
         app = new_app(cluster.url)
         violations: list[str] = []
-        app.page.on("console", lambda m: violations.append(m.text) if "CSP " in m.text else None)
+
+        def note(message) -> None:  # the page's own report, or Chromium's refusal message
+            if message.text.startswith("CSP ") or "Content Security Policy" in message.text:
+                violations.append(message.text)
+
+        app.page.on("console", note)
         app.page.add_init_script(
             "document.addEventListener('securitypolicyviolation', e => console.log("
             "'CSP ' + e.violatedDirective + ' ' + e.blockedURI))"
