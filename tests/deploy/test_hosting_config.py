@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit import config as st_config
 
+from deploy.run_replicas import Replica
+from tools.st_session import Session, run_sync
+
 CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
 
 
@@ -61,3 +64,20 @@ class TestHostingConfig:
         for i, line in enumerate(lines):
             if "=" in line and not line.lstrip().startswith("#"):
                 assert lines[i - 1].lstrip().startswith("#"), f"no comment above: {line}"
+
+
+class TestARealServer:
+    def test_a_browser_message_over_the_limit_closes_its_connection(self, settings):
+        """server.maxWidgetStateSize (MB): a visitor cannot make the server hold a 2 MB
+        'function'; an ordinary input in the same place still works."""
+        limit = settings["server"]["maxWidgetStateSize"] * 1_000_000
+
+        async def type_f(url: str, text: str) -> str:
+            async with Session(url) as session:
+                await session.run(page="limits", query="lang=en")
+                return (await session.run(widgets={"f": text}, timeout=20)).status
+
+        with Replica() as server:
+            assert run_sync(lambda: type_f(server.url, "x^3")) == "ok"
+            assert run_sync(lambda: type_f(server.url, "x" * (limit + 1))) == "closed"
+            assert "exceeds the limit" in server.log()
