@@ -268,6 +268,12 @@ class WorkerPool:
             with self._lock:
                 self._busy.add(worker)
             # a cold worker's import time is not the caller's fault: it gets its own budget
+            if not worker.wait_ready(self._startup_timeout) and worker.server is not None:
+                worker.kill()  # the fork server failed it: a worker of its own instead
+                with self._lock:
+                    self._busy.discard(worker)
+                    worker = WorkerProcess()
+                    self._busy.add(worker)
             if not worker.wait_ready(self._startup_timeout):
                 worker.kill()
                 raise RuntimeError("calc_core worker failed to start")

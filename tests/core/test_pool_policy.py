@@ -307,3 +307,17 @@ class TestForkedWorkers:
 
 def parent_pid(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+@pytest.mark.skipif(not guard.FORK_BY_DEFAULT, reason="workers are forked on Linux only")
+def test_a_dead_fork_server_costs_a_call_nothing_and_is_restarted():
+    with warm_pool(size=1, max_workers=1) as pool:
+        old = pool._server
+        old.process.kill()
+        old.process.wait(timeout=10)
+        for worker in pool._idle:  # the next call needs a new worker now
+            worker.kill()
+        pool._idle.clear()
+        assert pool.run(operator.add, 2, 2) == 4
+        assert wait_until(lambda: pool._server is not old and pool._server.usable(), 60)
+        assert pool.run(operator.add, 3, 3) == 6
