@@ -21,7 +21,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
 RUN if ! command -v python3 >/dev/null; then \
         apt-get update \
         && apt-get install -y --no-install-recommends python3 python3-venv \
-        && rm -rf /var/lib/apt/lists/*; \
+        && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb; \
     fi \
     && python3 -m venv /opt/venv \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin calclab
