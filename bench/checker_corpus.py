@@ -348,7 +348,8 @@ def wrong_answer(part: Part, rng: random.Random, family: str | None = None) -> G
             square = rng.choice([2, 3, 5, 7, 10])
             factor, at = s**2 - square, sp.sqrt(square)
         else:
-            q = sp.Rational(rng.choice([1, 1, 2, 3]), rng.choice([2, 3, 4, 5]))
+            denominator = rng.choice([2, 3, 4, 5])
+            q = sp.Rational(rng.randrange(1, denominator), denominator)  # in (0, 1): sin hits it
             factor, at = sp.sin(s) - q, sp.asin(q)
         top = to_text(sp.expand(w * factor), style)
         text = f"({top})/({to_text(factor, style)})"
@@ -406,6 +407,8 @@ def is_wrong_at(part: Part, got: sp.Expr, k: int, witness, rng: random.Random) -
             )
             subs[symbol(name)] = value
         for name, value in witness:
+            if not value.is_real:  # a generator's slip: no real point to witness
+                return False
             subs[symbol(name)] = value
         b = _value(w, subs)
         if b is None:

@@ -526,9 +526,11 @@ def _compare(
     if not equivalence.prove_equal(got, want, ctx.positive, budget=budget):
         return ComponentCheck("undecided", shown, agree=agree)
     budget = min(HOLE_BUDGET, ctx.deadline - time.monotonic())
-    hole = equivalence.hidden_hole(
+    hole, complete = equivalence.hidden_hole(
         got if typed is None else typed, want, pts[0], ctx.bounds, cancel, budget
     )
+    if not complete:  # where it divides by zero could not be settled: no proof of right
+        return ComponentCheck("undecided", shown, agree=agree)
     if hole is not None:
         where = _point_text(hole, used, spec.notation)
         return ComponentCheck(

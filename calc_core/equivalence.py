@@ -157,28 +157,34 @@ def _denominators(expr: sp.Expr) -> list[sp.Expr]:
     return list(dict.fromkeys(out))
 
 
-def _members(solutions: sp.Set) -> list[sp.Expr]:
-    """A few exact members of a solution set (k = 0, 1, -1 of a periodic family)."""
+def _members(solutions: sp.Set) -> list[sp.Expr] | None:
+    """A few exact members of a solution set (k = 0, 1, -1 of a periodic family).
+
+    None when the set is of a kind not understood (a ConditionSet: sympy gave up).
+    """
     if isinstance(solutions, sp.FiniteSet):
         return list(solutions)
+    if solutions is sp.S.EmptySet:
+        return []
     if isinstance(solutions, sp.Union):
-        return [m for part in solutions.args for m in _members(part)]
+        parts = [_members(part) for part in solutions.args]
+        return None if any(p is None for p in parts) else [m for p in parts for m in p]
     if isinstance(solutions, sp.ImageSet) and len(solutions.lamda.variables) == 1:
         (n,) = solutions.lamda.variables
         return [solutions.lamda.expr.xreplace({n: sp.Integer(k)}) for k in (0, 1, -1)]
-    return []
+    return None
 
 
-def _exact_zeros(u: sp.Expr, s: sp.Symbol, deadline: float) -> list[sp.Expr]:
-    """Exact real zeros of ``u`` in ``s`` (a few), or none when they cannot be found in time."""
+def _exact_zeros(u: sp.Expr, s: sp.Symbol, deadline: float) -> list[sp.Expr] | None:
+    """Exact real zeros of ``u`` in ``s`` (a few), or None when they cannot be found in time."""
     try:
         poly = sp.Poly(u, s)
-        if (poly.domain.is_ZZ or poly.domain.is_QQ) and 1 <= poly.degree() <= 12:
-            return list(poly.real_roots())
+        if (poly.domain.is_ZZ or poly.domain.is_QQ) and poly.degree() <= 12:
+            return list(poly.real_roots()) if poly.degree() >= 1 else []
     except sp.PolynomialError:
         pass
     ok, found = within(lambda: sp.solveset(u, s, sp.S.Reals), deadline - time.monotonic())
-    return _members(found)[:6] if ok else []
+    return _members(found) if ok else None
 
 
 def _exactly_zero(value: sp.Expr, deadline: float) -> bool:
@@ -195,8 +201,10 @@ def hidden_hole(
     bounds: dict,
     skip: sp.Symbol | None = None,
     budget: float = 0.4,
-) -> dict[sp.Symbol, sp.Expr] | None:
-    """A point where ``got`` divides by exactly 0 and ``want`` does not, or None.
+) -> tuple[dict[sp.Symbol, sp.Expr] | None, bool]:
+    """A point where ``got`` divides by exactly 0 and ``want`` does not, and whether the
+    search was complete: ``(point, True)``, ``(None, True)`` (no hole) or ``(None, False)``
+    (a denominator's zeros could not be found in time: no answer can be called right).
 
     Sampling evaluates at 40 digits, so it cannot see a division by ``sin(x) - 1/2``
     at pi/6 or by ``x^2 - 2`` at sqrt(2): there the denominator is 1e-41, not 0. This
@@ -207,23 +215,24 @@ def hidden_hole(
     >>> from calc_core.parser import parse, symbol
     >>> x = symbol("x")
     >>> hidden_hole(parse("(x^3 - 2x)/(x^2 - 2)"), parse("x"), {x: sp.Integer(1)}, {})
-    {x: -sqrt(2)}
+    ({x: -sqrt(2)}, True)
     """
     deadline = time.monotonic() + budget
     guards = _denominators(want)
     for den in _denominators(got):
         for s in sorted(den.free_symbols & set(base), key=str):
             others = {t: v for t, v in base.items() if t != s}
-            for r in _exact_zeros(den.xreplace(others), s, deadline):
+            zeros = _exact_zeros(den.xreplace(others), s, deadline)
+            if zeros is None:
+                return None, False
+            for r in zeros[:6]:
                 low, high = bounds.get(s, (-math.inf, math.inf))
                 if not (r.is_real and low < float(r) < high) or (s == skip and r == 0):
                     continue
                 point = {**base, s: r}
                 if not any(_exactly_zero(g.xreplace(point), deadline) for g in guards):
-                    return point
-            if time.monotonic() > deadline:
-                return None
-    return None
+                    return point, True
+    return None, True
 
 
 __all__ = ["BUDGET", "hidden_hole", "prove_equal"]
