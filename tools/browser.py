@@ -130,27 +130,62 @@ class AppPage:
             box.fill(text)
             box.press("Enter")
 
-    def _is_radio(self, key: str) -> bool:
-        either = self.widget(key).locator('[role="radiogroup"], input[role="combobox"]')
-        either.first.wait_for(state="attached")
-        return self.widget(key).locator('[role="radiogroup"]').count() > 0
+    def _kind(self, key: str) -> str:
+        """ "radio", "slider" or "select": which option widget has this key."""
+        parts = '[role="radiogroup"], input[type="range"], input[role="combobox"]'
+        self.widget(key).first.scroll_into_view_if_needed()  # far down: drawn when seen
+        self.widget(key).locator(parts).first.wait_for(state="attached")
+        for kind, part in (("radio", '[role="radiogroup"]'), ("slider", 'input[type="range"]')):
+            if self.widget(key).locator(part).count():
+                return kind
+        return "select"
 
     def choose_option(self, key: str, label: str) -> None:
-        """Pick the option shown as ``label`` in the select box or radio with this key."""
+        """Pick the option shown as ``label`` in the select box, radio or select slider."""
         widget = self.widget(key)
+        kind = self._kind(key)
+        if kind == "slider":
+            self._slide_to(key, label)
+            return
         with self.expect_run():
-            if self._is_radio(key):
+            if kind == "radio":
                 widget.locator('[data-testid="stRadioOption"]', has_text=label).click()
             else:
-                widget.locator('button[aria-haspopup="listbox"]').click()  # the list's arrow
-                self.page.locator('[role="option"]', has_text=label).first.click()
+                self._open_list(key).locator('[role="option"]', has_text=label).first.click()
+
+    def _open_list(self, key: str, tries: int = 3):
+        """Open a select box's list by its arrow (a click can land while the page settles)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        listbox = self.page.locator('[role="listbox"]')
+        for _ in range(tries):
+            self.widget(key).locator('button[aria-haspopup="listbox"]').click()
+            try:
+                listbox.first.wait_for(timeout=3_000)
+                return listbox.first
+            except PlaywrightTimeout:
+                continue
+        raise AssertionError(f"the list of {key!r} did not open")
+
+    def _slide_to(self, key: str, label: str, steps: int = 20) -> None:
+        """Move a select slider's thumb with the arrow keys until it shows ``label``."""
+        thumb = self.widget(key).locator('input[type="range"]')
+        for _ in range(steps):
+            if thumb.get_attribute("aria-valuetext") == label:
+                return
+            with self.expect_run():
+                thumb.press("ArrowRight")
+        raise AssertionError(f"{key}: no {label!r} within {steps} steps to the right")
 
     def chosen(self, key: str) -> str:
-        """The label the select box or radio with this key shows as chosen."""
+        """The label the option widget with this key shows as chosen (also when folded away)."""
         widget = self.widget(key)
-        if self._is_radio(key):
+        kind = self._kind(key)
+        if kind == "radio":
             selected = widget.locator('[data-testid="stRadioOption"][data-selected="true"]')
-            return selected.inner_text().strip()
+            return (selected.text_content() or "").strip()
+        if kind == "slider":
+            return widget.locator('input[type="range"]').get_attribute("aria-valuetext") or ""
         return widget.locator('input[role="combobox"]').input_value()
 
     def choose_language(self, label: str) -> None:

@@ -10,7 +10,6 @@ chooses any option of any option widget on a page and switches the language.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from lab_ui.charts.tangent import DEFAULT_STYLES
-from lab_ui.i18n import catalog
-from lab_ui.tangent_view import STYLES
 from tests.app.conftest import ROOT, through_entry
+from tests.choice_cases import WIDGETS, Widget
 
 #: Streamlit's widgets whose value is one (or several) of a list of options.
 OPTION_WIDGETS = {
@@ -114,43 +111,6 @@ class TestTheClass:
 
 
 # ----------------------------------------------------------------------------- one per widget
-
-
-@dataclass(frozen=True)
-class Widget:
-    """An option widget, a non-default option and the label Chinese shows for it."""
-
-    page: str
-    key: str
-    option: object
-    zh_label: str | None  # None: the widget leaves the screen with the language (editions)
-    link: dict[str, str] = field(default_factory=dict)
-    tick: str | None = None  # a checkbox that enables the widget
-
-
-ZH = catalog("zh")
-WIDGETS = [
-    Widget("limits", "scheme", "central", ZH["scheme.central"]),
-    Widget("limits", "secant_h", 0.1, "0.1"),
-    Widget("tangent", "tangent_xscale", "log", ZH["tangent.scale.log"]),
-    Widget("tangent", "tangent_yscale", "log", ZH["tangent.scale.log"]),
-    Widget("tangent", "tangent_h", 0.1, "0.1", tick="tangent_secant"),
-    *(
-        Widget("tangent", f"tangent_style_{series}", style, ZH[f"tangent.style.{style}"])
-        for series, default in DEFAULT_STYLES.items()
-        for style in [next(s for s in STYLES if s != default)]
-    ),
-    Widget("gradients", "view", "rules", ZH["gradients.tab.rules"]),
-    Widget("gradients", "n", 3, "3"),
-    Widget("gradients", "plane", "2,3", "(x2, x3)", {"f": "x1*x2*x3", "at": "1, 2, 3", "n": "3"}),
-    Widget(
-        "gradients", "rule", "frobenius", ZH["gradients.rules.name.frobenius"], {"view": "rules"}
-    ),
-    Widget("chain-rule", "mode", "steps", ZH["chain_rule.mode_steps"]),
-    Widget("chain-rule", "wrt", "b", "b", {"mode": "multi", "u": "x*y", "inner": "x=a+b; y=a*b"}),
-    Widget("exercises", "choice_en_5_meaning", "flat_tangent", None, {"n": "5"}),
-    Widget("exercises", "dim_en_8", 3, None, {"n": "8"}),
-]
 
 
 def opened(w: Widget) -> AppTest:

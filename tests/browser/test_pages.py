@@ -26,6 +26,7 @@ from calc_core.errors import InputError
 from dashboard import HOME, TOPICS
 from lab_ui import home
 from lab_ui.i18n import LANGUAGES, error_message, t
+from tests.choice_cases import WIDGETS
 from tools.browser import ERROR_BOX, EXCEPTION, AppPage, has_cjk
 
 pytestmark = pytest.mark.browser
@@ -457,6 +458,25 @@ def test_a_language_switch_keeps_a_non_default_choice(app, choice):
             app.widget(key).locator("button, label").first.click()
     assert choice.switched in app.chosen(choice.key)
     assert choice.url.items() <= app.query().items()
+    assert_no_exception(app)
+
+
+@pytest.mark.parametrize("w", WIDGETS, ids=lambda w: f"{w.page}:{w.key}")
+def test_every_option_widget_keeps_its_choice_across_a_language_switch(app, w):
+    app.open(f"{w.page}?{urlencode({'lang': 'en', **w.link})}")
+    if w.tick:
+        with app.expect_run():
+            app.widget(w.tick).locator("label").first.click()
+    if w.opens:
+        app.page.get_by_text(w.opens, exact=True).click()
+        expect(app.widget(w.key)).to_be_in_viewport()
+    app.choose_option(w.key, w.en_label)
+    assert app.chosen(w.key) == w.en_label
+    app.choose_language(LANGUAGES["zh"])
+    if w.zh_label is not None:
+        assert app.chosen(w.key) == w.zh_label
+    app.choose_language(LANGUAGES["en"])
+    assert app.chosen(w.key) == w.en_label
     assert_no_exception(app)
 
 
