@@ -186,6 +186,7 @@ WARM_UP = (
     ("calc_core.tangent", "tangent_at", ("x^3 - 1/x", 1.0, 0.0, 3.0)),
     ("calc_core.gradients", "analyze", ("3x1^2 + 5e^(x2)", "1, 2", 2)),
     ("calc_core.diffsteps", "steps", ("sin(x^2)",)),
+    ("calc_core.exercises", "check_answer", ("tangent", "main", "y = 4(x - 1)")),
 )
 
 
