@@ -3,7 +3,8 @@
 A page declares its inputs as :class:`Param` records. :func:`restore` runs before
 the widgets: on a page's first run in a session it reads each value from the URL
 (a bad one falls back to the default and is reported, never a crash), later it
-keeps what the visitor chose, even across page switches. Widgets use the param's
+keeps what the visitor chose, even across page switches — unless the URL holds a
+value the page never published: then a link was followed, and the link wins. Widgets use the param's
 name as their ``key``. :func:`publish` runs after the widgets and writes the
 current values back into the URL, so a copied link restores the view.
 
@@ -120,16 +121,26 @@ def restore(params: Sequence[Param]) -> list[str]:
     for p in params:
         key = p.key
         mine = st.session_state.get(_OWNER + key, page) == page
+        kept = f"{_PAGE_KEEP}{page}:{key}"
+        raw = st.query_params.get(p.name)
+        if raw is not None and kept in st.session_state and raw != p.fmt(st.session_state[kept]):
+            # the URL says something this page never published: a link was followed
+            # (a card on the home page, the browser's back button), and it wins
+            try:
+                st.session_state[key] = p.parse(raw)
+            except (ValueError, TypeError, OverflowError):
+                bad.append(p.name)
+                if not (key in st.session_state and mine):
+                    st.session_state[key] = st.session_state[kept]
+            continue
         if key in st.session_state and mine:
             continue
-        kept = f"{_PAGE_KEEP}{page}:{key}"
         if kept in st.session_state:
             st.session_state[key] = st.session_state[kept]
             continue
         if mine and _KEEP + key in st.session_state:
             st.session_state[key] = st.session_state[_KEEP + key]
             continue
-        raw = st.query_params.get(p.name)
         value = p.default
         if raw is not None:
             try:

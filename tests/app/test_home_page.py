@@ -12,6 +12,7 @@ from calc_core.exercises import EDITIONS
 from dashboard import HOME, TOPICS
 from lab_ui import home
 from lab_ui.i18n import catalog, t
+from tests.app.conftest import through_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
@@ -130,3 +131,18 @@ class TestForTeachers:
 class TestThin:
     def test_the_page_stays_under_a_hundred_lines(self):
         assert len((ROOT / HOME[0]).read_text().splitlines()) < 100
+
+
+class TestCardsAfterAVisit:
+    @pytest.mark.parametrize("card", home.CARDS, ids=lambda c: c.slug)
+    def test_a_card_opens_the_books_example_even_after_the_learner_changed_the_page(self, card):
+        at = through_entry(card.slug, lang="en").run()
+        first = next(box for box in at.text_input if box.key in dict(card.query).keys() | {"f"})
+        first.input("x1 + 1").run()  # the learner's own input, kept by the page
+        at.query_params.clear()  # to the home page by the sidebar: no query
+        at.switch_page(str(ROOT / HOME[0])).run()
+        at.query_params.update(dict(card.query))  # the card's link
+        at.switch_page(str(ROOT / "pages" / f"{card.slug}.py")).run()
+        assert not at.exception
+        for name, value in card.query:
+            assert at.query_params[name] == value

@@ -71,3 +71,28 @@ class TestSharedNamesAcrossPages:
         two_pages.query_params["f"] = "sin(x)"
         at = two_pages.run()
         assert shown(at) == "sin(x)"
+
+
+class TestLinksToAPageVisitedBefore:
+    def test_a_followed_link_wins_over_what_the_page_kept(self, two_pages, tmp_path):
+        at = two_pages.run()
+        at.text_input(key="f").input("x^3").run()
+        switch(at, tmp_path / "two.py")
+        at.query_params["f"] = "sin(x)"  # a link with its own f (a home page card)
+        at.switch_page(str(tmp_path / "one.py")).run()
+        assert shown(at) == "sin(x)"
+
+    def test_a_typed_value_is_not_undone_by_the_url_of_the_last_run(self, two_pages):
+        at = two_pages.run()
+        at.text_input(key="f").input("x^3").run()
+        at.text_input(key="f").input("x^4").run()
+        assert shown(at) == "x^4"
+        assert at.query_params["f"] in ("x^4", ["x^4"])
+
+    def test_a_bad_value_in_a_followed_link_keeps_the_pages_value(self, two_pages, tmp_path):
+        at = two_pages.run()
+        at.text_input(key="f").input("x^3").run()
+        switch(at, tmp_path / "two.py")
+        at.query_params["f"] = "x" * 300  # over the text limit
+        at.switch_page(str(tmp_path / "one.py")).run()
+        assert shown(at) == "x^3"
