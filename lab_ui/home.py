@@ -78,4 +78,5 @@ def exercise_list(edition: str, lang: str) -> None:
     other = "0" if edition == lang else "1"
     for n, item in enumerate(EDITIONS[edition], start=1):
         title = t(".".join(("exercises.items", item, "title")))
-        page_link("exercises", {"n": str(n), "other": other}, f"{n}. {title}", icon="📝")
+        query = {"n": str(n), "other": other}
+        page_link("exercises", query, f"{n}. {title}", icon=":material/edit_note:")

@@ -533,9 +533,9 @@ def test_gradients_take_n_from_f_when_the_link_gives_none(app):
 
 
 @pytest.mark.skipif(os.environ.get("SCREENSHOTS") != "1", reason="set SCREENSHOTS=1 to write docs/")
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", PAGES)
 def test_screenshot(app, slug):
-    """docs/screenshot-<page>.png: the page as its shared link shows it, in English.
+    """docs/screenshot-<page>.png: the page as its shared link shows it, in English (home: /).
 
     Streamlit scrolls inside its main area, so the viewport is made as tall as the
     content (up to 1800 px) to show the first charts too.
@@ -551,7 +551,7 @@ def test_screenshot(app, slug):
         app.wait_for_charts(case.charts)
     app.wait_idle()
     app.page.evaluate("document.fonts.ready")
-    target = ROOT / "docs" / f"screenshot-{slug}.png"
+    target = ROOT / "docs" / f"screenshot-{slug or 'home'}.png"
     target.parent.mkdir(exist_ok=True)
     app.page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
