@@ -50,7 +50,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from calc_core import equivalence, probe
+from calc_core import equivalence, printing, probe
 from calc_core.errors import InputError
 from calc_core.parser import MAX_LENGTH, parse, symbol
 from calc_core.tokens import _normalize
@@ -372,7 +372,7 @@ def read(text: str, notation: Notation) -> tuple[sp.Expr, ...]:
 def latex(exprs: Sequence[sp.Expr], notation: Notation) -> str:
     """LaTeX of an answer as read, with the notation's names (``fp`` as ``f'(x)``)."""
     names = {symbol(k): v for k, v in notation.latex}
-    parts = [sp.latex(e, symbol_names=names) for e in exprs]
+    parts = [printing.latex(e, symbol_names=names) for e in exprs]
     if len(parts) == 1:
         return parts[0]
     return r"\begin{bmatrix}" + r" \\ ".join(parts) + r"\end{bmatrix}"

@@ -36,6 +36,7 @@ from importlib.util import find_spec
 import numpy as np
 import sympy as sp
 
+from calc_core import printing
 from calc_core.checks import evaluator
 from calc_core.definitions import parse_point, shifted, to_text
 from calc_core.errors import InputError
@@ -230,7 +231,7 @@ def _forward(op: str, args: list[float], c: float | None) -> float:
 
 def node_latex(name: str, k: int, is_input: bool) -> str:
     """``x`` for an input, ``v_{3}`` for node 3."""
-    return sp.latex(symbol(name)) if is_input else f"v_{{{k}}}"
+    return printing.latex(symbol(name)) if is_input else f"v_{{{k}}}"
 
 
 def _local_latex(op: str, k: int, names: list[str], y: str, c_latex: str | None) -> str:
@@ -333,7 +334,7 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
             if op is None or op.op == "const":
                 continue
             args = [values[j] for j in arg_ids[k]]
-            c_latex = None if op.constant is None else sp.latex(op.constant)
+            c_latex = None if op.constant is None else printing.latex(op.constant)
             names = [node_latex(graph[j][0], j, j < len(variables)) for j in arg_ids[k]]
             y = node_latex(graph[k][0], k, False)
             for pos, j in enumerate(arg_ids[k]):
@@ -351,9 +352,11 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
             label=name if op is None else op.label,
             args=arg_ids[k],
             constant=consts[k],
-            constant_latex=None if op is None or op.constant is None else sp.latex(op.constant),
+            constant_latex=None
+            if op is None or op.constant is None
+            else printing.latex(op.constant),
             expr_text=to_text(e),
-            expr_latex=sp.latex(e),
+            expr_latex=printing.latex(e),
             value=float(values[k]),
             adjoint=float(adjoint[k]),
         )
@@ -374,14 +377,14 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
     )
     return BackpropResult(
         f_text=f_text,
-        f_latex=sp.latex(expr),
+        f_latex=printing.latex(expr),
         variables=tuple(variables),
         point=tuple(point.values),
         nodes=nodes,
         edges=tuple(edges),
         output=n - 1,
         gradient=gradient,
-        symbolic_latex=tuple(sp.latex(d) for d in partials),
+        symbolic_latex=tuple(printing.latex(d) for d in partials),
         symbolic_text=tuple(to_text(d) for d in partials),
         symbolic=tuple(symbolic),
         agree=agree,

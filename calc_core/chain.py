@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from calc_core import printing
 from calc_core.checks import evaluator, expandable, same_function
 from calc_core.definitions import (
     Definition,
@@ -140,11 +141,11 @@ def shown(expr: sp.Expr) -> str | None:
     for count, _ in enumerate(sp.preorder_traversal(expr)):
         if count > MAX_SHOWN_NODES:
             return None
-    return sp.latex(expr)
+    return printing.latex(expr)
 
 
 def _sym_latex(name: str) -> str:
-    return sp.latex(symbol(name))
+    return printing.latex(symbol(name))
 
 
 def partial_symbol(target: str, source: str) -> str:
@@ -308,7 +309,7 @@ def _exact_value(expr: sp.Expr, subs: dict) -> str | None:
     value = expr.xreplace(subs)
     if value.is_Float or sp.count_ops(value) > 12:
         return None
-    return sp.latex(value)
+    return printing.latex(value)
 
 
 def walkthrough(u_text: str, inner_text: str, at_text: str) -> ChainResult:
@@ -391,7 +392,7 @@ def walkthrough(u_text: str, inner_text: str, at_text: str) -> ChainResult:
             sym = _edge_symbol(v, m, [o for o in args[v] if o != m], inputs)
             symbols[(m, v)] = sym
             value = _value(evaluator(d.xreplace(comp), in_syms), at)
-            edges.append(ChainEdge(m, v, sym, sp.latex(d), to_text(d), value))
+            edges.append(ChainEdge(m, v, sym, printing.latex(d), to_text(d), value))
 
     exact_point = {symbol(a): e for a, e in zip(inputs, point.exprs, strict=True)}
     walks = []
@@ -411,9 +412,9 @@ def walkthrough(u_text: str, inner_text: str, at_text: str) -> ChainResult:
         inputs=tuple(inputs),
         intermediates=tuple(order),
         output=OUTPUT,
-        output_latex=sp.latex(u_expr),
+        output_latex=printing.latex(u_expr),
         output_text=to_text(u_expr),
-        definitions=tuple((n, sp.latex(exprs[n])) for n in order),
+        definitions=tuple((n, printing.latex(exprs[n])) for n in order),
         definition_texts=tuple((n, to_text(exprs[n])) for n in order),
         edges=tuple(edges),
         walkthroughs=tuple(walks),
@@ -454,7 +455,7 @@ def _walk(wrt, paths, symbols, partials, comp, composite, in_syms, at) -> _Parti
         hops = [(path[k], path[k + 1]) for k in range(len(path) - 2, -1, -1)]  # from u down
         product = sp.Mul(*(partials[h].xreplace(comp) for h in hops))
         sums.append(product)
-        local = r" \cdot ".join(rf"\left({sp.latex(partials[h])}\right)" for h in hops)
+        local = r" \cdot ".join(rf"\left({printing.latex(partials[h])}\right)" for h in hops)
         terms.append(
             ChainTerm(
                 path=path,

@@ -31,8 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
 
+from calc_core import printing
 from calc_core.errors import InputError
 from calc_core.parser import CONSTANTS, FUNCTIONS, parse
 
@@ -244,7 +244,7 @@ def parse_point(
     )
 
 
-class _GrammarPrinter(StrPrinter):
+class _GrammarPrinter(printing.SafeStrPrinter):
     """sympy's str printer, spelled in our grammar (``abs``, ``e``, ``^``)."""
 
     def _print_Abs(self, expr):

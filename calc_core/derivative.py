@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from calc_core import printing
 from calc_core.numeric import compile_expr
 from calc_core.parser import symbol
 
@@ -70,7 +71,7 @@ def exact_point(x0: float) -> sp.Number:
 
 def short_latex(expr: sp.Expr, value: float) -> str:
     """LaTeX of an exact value, or its decimal when the exact form is unreadably long."""
-    latex = sp.latex(expr)
+    latex = printing.latex(expr)
     return latex if len(latex) <= MAX_LATEX else f"{value:.12g}"
 
 
@@ -131,7 +132,7 @@ def derivative_at(f: sp.Expr, x0: float, var: str = "x") -> PointDerivative:
     x = symbol(var)
     X0 = exact_point(x0)
     d = sp.diff(f, x)
-    d_latex = sp.latex(d)
+    d_latex = printing.latex(d)
     f0_expr = f.subs(x, X0)
     f0 = real_value(f0_expr)
     base = dict(x0=float(x0), derivative_latex=d_latex)
@@ -189,5 +190,5 @@ def _verdict(left: float | None, right: float | None) -> tuple[str, float | None
         return "one_sided", None, None
     if math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-12):
         value = float(right)
-        return "ok", value, sp.latex(sp.nsimplify(value, rational=False))
+        return "ok", value, printing.latex(sp.nsimplify(value, rational=False))
     return "not_differentiable", None, None

@@ -38,6 +38,7 @@ from functools import singledispatch
 
 import sympy as sp
 
+from calc_core import printing
 from calc_core.checks import expandable, same_function
 from calc_core.errors import InputError
 from calc_core.parser import parse, symbol
@@ -377,7 +378,7 @@ class StepLine:
 
 
 def _latex(e: sp.Expr) -> str:
-    return sp.latex(e)
+    return printing.latex(e)
 
 
 def _group(e: sp.Expr) -> str:
@@ -666,11 +667,11 @@ def steps(f_text: str) -> StepsResult:
     shorter = shorter_form(result)
     return StepsResult(
         f_text=f_text,
-        f_latex=sp.latex(expr),
+        f_latex=printing.latex(expr),
         lines=lines[:MAX_LINES],
-        derivative_latex=sp.latex(result),
-        simplified_latex=None if shorter is None else sp.latex(shorter),
-        sympy_latex=sp.latex(reference),
+        derivative_latex=printing.latex(result),
+        simplified_latex=None if shorter is None else printing.latex(shorter),
+        sympy_latex=printing.latex(reference),
         check=same_function(result, reference, (x,)),
         truncated=len(lines) > MAX_LINES,
     )

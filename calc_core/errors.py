@@ -66,6 +66,10 @@ def _rebuild(code, message, column, field, params):
     return InputError(code, message, column=column, field=field, **params)
 
 
+#: The code of a failure that is a bug and not the input's fault (``lab_ui.shell.compute``
+#: logs it and shows this code's message instead of a traceback).
+INTERNAL_ERROR = "internal_error"
+
 #: Every error code calc_core can raise, with the parameters its message uses.
 #: The translation catalogs must cover each of these (a test checks it).
 ERROR_CODES: dict[str, tuple[str, ...]] = {
@@ -89,9 +93,13 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "number_too_large": ("limit",),
     "exponent_too_large": ("limit",),
     "constant_too_large": ("limit",),
+    "constant_too_small": ("limit",),
+    "constant_too_long": ("limit",),
+    "exponent_denominator": ("limit",),
     "bad_number": ("text",),
     "undefined_constant": (),
     "too_complex": ("seconds",),
+    INTERNAL_ERROR: (),
     "not_a_number": ("text",),
     "not_finite": ("text",),
     "out_of_range": ("low", "high"),

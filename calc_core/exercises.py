@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from calc_core import printing
 from calc_core.answers import AnswerSpec, Feedback, Notation, check
 from calc_core.budget import within
 from calc_core.derivative import PointDerivative, derivative_at, real_value
@@ -523,9 +524,9 @@ def check_example(f_text: str, x0_text: str) -> ExampleCheck:
     d1 = sp.diff(f, x)
     point = derivative_at(f, approx)
     common = {
-        "f_latex": sp.latex(f),
-        "x0_latex": sp.latex(x0),
-        "derivative_latex": sp.latex(d1),
+        "f_latex": printing.latex(f),
+        "x0_latex": printing.latex(x0),
+        "derivative_latex": printing.latex(d1),
         "point": point,
     }
     if point.status != "ok":

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
 
+from calc_core import printing
 from calc_core.budget import within
 from calc_core.contours import level_segments, quantile_levels
 from calc_core.derivative import real_value
@@ -389,7 +389,7 @@ def partial(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     return sp.diff(expr.replace(sp.Abs, _RealAbs), var).replace(_RealAbs, sp.Abs)
 
 
-class _Latex(LatexPrinter):
+class _Latex(printing.SafeLatexPrinter):
     """sympy's LaTeX, with the Heaviside step written H (sympy writes theta)."""
 
     def _print_Heaviside(self, expr, exp=None):
@@ -611,12 +611,12 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
         n=n,
         names=names,
         point=tuple(floats),
-        point_latex=", ".join(sp.latex(v) for v in exact),
+        point_latex=", ".join(printing.latex(v) for v in exact),
         f_latex=latex(expr),
         f_value=f_value,
         partials=tuple(partials),
         gradient_latex=_vector_latex([latex(c) for c in shown]),
-        gradient_text=tuple(str(c) for c in shown),
+        gradient_text=tuple(printing.sstr(c) for c in shown),
         gradient_at_latex=_vector_latex(entries) if all(e is not None for e in entries) else None,
         simplification=simplification,
         status=status,
@@ -633,7 +633,7 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
 def numpy_source(expr: sp.Expr, syms: list[sp.Symbol]) -> str:
     """``expr`` as numpy source over ``x[0] .. x[n-1]``."""
     indexed = {s: sp.Symbol(f"x[{k}]", real=True) for k, s in enumerate(syms)}
-    printer = sp.printing.numpy.NumPyPrinter({"fully_qualified_modules": True})
+    printer = printing.SafeNumPyPrinter({"fully_qualified_modules": True})
     return printer.doprint(expr.xreplace(indexed)).replace("numpy.", "np.")
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from calc_core import printing
 from calc_core.derivative import PointDerivative, derivative_at
 from calc_core.differences import SCHEMES, ErrorSweep, book_steps, error_sweep, quotient
 from calc_core.errors import InputError
@@ -146,7 +147,7 @@ def analyze(
     tiny = TINY_H * max(1.0, abs(x0))
     return LimitsResult(
         f_text=f_text,
-        f_latex=sp.latex(expr),
+        f_latex=printing.latex(expr),
         x0=float(x0),
         scheme=scheme,
         rows=rows,
@@ -171,10 +172,10 @@ _SCHEME_CODE = {
 
 def python_source(expr: sp.Expr) -> tuple[str, bool]:
     """``expr`` as Python source for the book's cell, and whether it needs numpy."""
-    plain = sp.pycode(expr, fully_qualified_modules=False)
+    plain = printing.pycode(expr, fully_qualified_modules=False)
     if not any(c.isalpha() and c != "x" for c in plain.replace("x", "")):
         return plain, False
-    printer = sp.printing.numpy.NumPyPrinter({"fully_qualified_modules": True})
+    printer = printing.SafeNumPyPrinter({"fully_qualified_modules": True})
     return printer.doprint(expr).replace("numpy.", "np."), True
 
 

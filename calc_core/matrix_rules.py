@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from calc_core import printing
 from calc_core.errors import InputError
 
 RULES = ("Ax", "xTA", "xTAx", "norm_sq", "frobenius")
@@ -208,14 +209,14 @@ def check_rule(rule: str, seed: int, m: int | None = None, n: int | None = None)
         formula_latex=_FORMULA[rule][0],
         numerator_latex=_FORMULA[rule][1],
         shapes_latex=_shapes(rule, m, n),
-        symbolic_latex=sp.latex(derived),
+        symbolic_latex=printing.latex(derived),
         symbolic_matches=matches,
         a=a_num if uses_a else None,
         x=x_num,
-        a_latex=sp.latex(sp.Matrix(a_num.tolist())) if uses_a else None,
-        x_latex=sp.latex(sp.Matrix(x_num.astype(int).tolist())),
-        value_latex=sp.latex(value),
-        numerator_value_latex=sp.latex(value.T),
+        a_latex=printing.latex(sp.Matrix(a_num.tolist())) if uses_a else None,
+        x_latex=printing.latex(sp.Matrix(x_num.astype(int).tolist())),
+        value_latex=printing.latex(value),
+        numerator_value_latex=printing.latex(value.T),
         numeric=numeric,
         max_error=max_error,
         denominator_shape=tuple(value.shape),

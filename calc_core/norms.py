@@ -44,6 +44,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from calc_core import printing
+
 KINDS = ("l1", "l2", "linf", "lp", "l2_squared")
 
 
@@ -123,7 +125,7 @@ def _dual(p: sp.Expr) -> sp.Expr:
 
 
 def _p_latex(p: sp.Expr) -> str:
-    return r"\infty" if p == sp.oo else sp.latex(p)
+    return r"\infty" if p == sp.oo else printing.latex(p)
 
 
 def _is_zero(value: sp.Expr) -> bool:
@@ -177,8 +179,8 @@ def norm_case(
     zero = [_is_zero(v) for v in x]
     gradient = _GRADIENT_LATEX[kind]
     if kind == "lp":
-        gradient = gradient.replace("{p-1}", "{" + sp.latex(p - 1) + "}")
-        gradient = gradient.replace("{p}", "{" + sp.latex(p) + "}")
+        gradient = gradient.replace("{p-1}", "{" + printing.latex(p - 1) + "}")
+        gradient = gradient.replace("{p}", "{" + printing.latex(p) + "}")
     if kind == "l2_squared":
         norm_latex = r"\|\mathbf{x}\|_2^2"
     else:

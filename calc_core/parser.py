@@ -47,10 +47,12 @@ x1**2 + x2**2 + Abs(x1) + Abs(x2)
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import mpmath
 import sympy as sp
 
 from calc_core.errors import InputError
@@ -60,8 +62,16 @@ from calc_core.tokens import Token, tokenize
 MAX_LENGTH = 200
 MAX_DEPTH = 40
 MAX_LITERAL_DIGITS = 20
-#: log10 of the largest magnitude a constant sub-expression may reach.
+#: log10 of the largest magnitude a constant sub-expression may reach; a non-zero
+#: constant may not be smaller than 10^-MAX_CONSTANT_LOG10 either.
 MAX_CONSTANT_LOG10 = 50.0
+#: Most digits the exact value of a constant power may have: sympy computes rational
+#: powers exactly, and (1.0001)^100000 is a 400,000-digit fraction of size about 22000.
+MAX_EXACT_DIGITS = 5000
+#: Largest denominator of a rational exponent: sympy's polynomial algebra (factor, as the
+#: steps page uses it) writes x^(p/q) as a power of x^(1/q) in a dense list of length p:
+#: x^(1001/1000) + x took 0.6 s to factor, q = 2000 9 s, and 1e-18^(1e-18) x^2 for ever.
+MAX_EXPONENT_DENOMINATOR = 1000
 #: Largest |exponent| of a power whose base is not a number.
 MAX_SYMBOLIC_EXPONENT = 200
 #: Largest |argument| for exp/sinh/cosh of a constant.
@@ -90,18 +100,64 @@ class _Node:
     approx: float | None  # None when the node depends on a variable
 
 
-def _approx_or_refuse(value: float, col: int) -> float:
-    if math.isnan(value):
+def _size_error(col: int, large: bool) -> InputError:
+    bound = f"10^{'' if large else '-'}{MAX_CONSTANT_LOG10:.0f}"
+    size, advice = ("larger", "smaller") if large else ("not zero but smaller", "larger")
+    return InputError(
+        "constant_too_large" if large else "constant_too_small",
+        f"The constant starting at column {col + 1} is {size} than {bound}; use {advice} numbers.",
+        column=col,
+        limit=bound,
+    )
+
+
+def _refuse_size(log10: float, col: int) -> None:
+    """Refuse a constant of size ``10^log10`` outside ``10^-50 .. 10^50`` (NaN: unknown)."""
+    if log10 > MAX_CONSTANT_LOG10:
+        raise _size_error(col, large=True)
+    if log10 < -MAX_CONSTANT_LOG10:
+        raise _size_error(col, large=False)
+
+
+def _approx_or_refuse(value: float, col: int, exact: sp.Expr | None = None) -> float:
+    """``value``, the float estimate of a constant, once its size is within bounds.
+
+    Every constant node is checked, so an estimate never overflows or underflows
+    silently: the operands of a product are at least 10^-50 in size, their product
+    at least 10^-100. ``exact`` (the sympy value, when built) keeps an exact zero zero
+    whatever its float estimate (``sin(pi)`` is 1.2e-16 in floats).
+    """
+    if exact is not None and exact == 0:
+        return 0.0
+    if math.isnan(value) or value == 0:
         return value
-    if math.isinf(value) or (value != 0 and math.log10(abs(value)) > MAX_CONSTANT_LOG10):
-        raise InputError(
-            "constant_too_large",
-            f"The constant starting at column {col + 1} is larger than "
-            f"10^{MAX_CONSTANT_LOG10:.0f}; use smaller numbers.",
-            column=col,
-            limit=f"10^{MAX_CONSTANT_LOG10:.0f}",
-        )
+    _refuse_size(math.inf if math.isinf(value) else math.log10(abs(value)), col)
     return value
+
+
+def _log10_size(node: _Node) -> float:
+    """log10 of the size of a constant node: -inf for zero, NaN when it cannot be told."""
+    if node.expr == 0:
+        return -math.inf
+    value = node.approx
+    if value is not None and value != 0 and not math.isnan(value):
+        return math.log10(abs(value))
+    # the float estimate is not real (sqrt(-2)) or lost a tiny value: ask mpmath, once
+    try:
+        size = sp.Abs(node.expr).evalf(15)
+        return float(mpmath.log10(mpmath.mpf(size))) if size.is_Float and size > 0 else math.nan
+    except (TypeError, ValueError, ArithmeticError):
+        return math.nan
+
+
+def _exact_digits(base: sp.Expr, exponent: float) -> float:
+    """About how many digits sympy would write to compute ``base^exponent`` exactly.
+
+    A rational power of an expression made of rationals p/q costs about
+    |exponent| * log10(max(|p|, q)) digits for each of them.
+    """
+    per_unit = sum(math.log10(max(abs(r.p), r.q, 1)) for r in base.atoms(sp.Rational))
+    return abs(exponent) * per_unit
 
 
 def _safe(fn: Callable[..., float], *args: float) -> float:
@@ -170,6 +226,7 @@ CONSTANTS: dict[str, tuple[sp.Expr, float]] = {"pi": (sp.pi, math.pi), "e": (sp.
 
 # ----------------------------------------------------------------------------- parser
 
+_ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 _INFIX_BP = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 30}
 _IMPLICIT_BP = 20
 _UNARY_BP = 25
@@ -342,7 +399,7 @@ class _Parser:
                 limit=f"10^{MAX_CONSTANT_LOG10:.0f}",
             )
         value = sp.Rational(mantissa) * sp.Integer(10) ** exp10
-        approx = _approx_or_refuse(float(value), t.col)
+        approx = _approx_or_refuse(float(value), t.col, value)
         return _Node(value, approx)
 
     def name(self, t: Token) -> _Node:
@@ -512,8 +569,10 @@ class _Parser:
                     "outside [-1, 1].",
                     column=t.col,
                 )
-            approx = _approx_or_refuse(_safe(spec.approx, *values), t.col)
+            approx = _safe(spec.approx, *values)
         expr = spec.build(*(a.expr for a in args))
+        if approx is not None:
+            approx = _approx_or_refuse(approx, t.col, expr)
         return self._checked(_Node(expr, approx), t)
 
     # -- operators
@@ -522,22 +581,13 @@ class _Parser:
         both = left.approx is not None and right.approx is not None
         if op == "^":
             return self.power(t, left, right, right_col)
-        if op == "+":
-            approx = left.approx + right.approx if both else None
-            return self._checked(_Node(left.expr + right.expr, approx), t)
-        if op == "-":
-            approx = left.approx - right.approx if both else None
-            return self._checked(_Node(left.expr - right.expr, approx), t)
-        if op == "*":
-            approx = _safe(lambda a, b: a * b, left.approx, right.approx) if both else None
-            if approx is not None:
-                approx = _approx_or_refuse(approx, t.col)
-            return self._checked(_Node(left.expr * right.expr, approx), t)
-        # division
-        approx = _safe(lambda a, b: a / b, left.approx, right.approx) if both else None
-        if approx is not None:
-            approx = _approx_or_refuse(approx, t.col)
-        return self._checked(_Node(left.expr / right.expr, approx), t)
+        # constant operands are within 10^-50 .. 10^50 in size: sympy's exact result is cheap
+        operation = _ARITHMETIC[op]
+        expr = operation(left.expr, right.expr)
+        approx = None
+        if both:
+            approx = _approx_or_refuse(_safe(operation, left.approx, right.approx), t.col, expr)
+        return self._checked(_Node(expr, approx), t)
 
     def power(self, t: Token, base: _Node, exponent: _Node, exponent_col: int) -> _Node:
         symbolic_base = exponent.approx is not None and base.approx is None
@@ -551,11 +601,49 @@ class _Parser:
             )
         approx = None
         if base.approx is not None and exponent.approx is not None:
-            # estimate before sympy computes an exact (possibly astronomically large) power
-            approx = _approx_or_refuse(_real_pow(base.approx, exponent.approx), t.col)
+            approx = self._constant_power(base, exponent, t.col)
         if base.expr == sp.E:
             return self._checked(_Node(sp.exp(exponent.expr), approx), t)
-        return self._checked(_Node(sp.Pow(base.expr, exponent.expr), approx), t)
+        self._check_denominator(exponent.expr, exponent_col)
+        node = self._checked(_Node(sp.Pow(base.expr, exponent.expr), approx), t)
+        if node.expr.is_Pow:  # sympy multiplies exponents: (x^(1/100))^(1/100) = x^(1/10000)
+            self._check_denominator(node.expr.exp, exponent_col)
+        return node
+
+    @staticmethod
+    def _check_denominator(exponent: sp.Expr, col: int) -> None:
+        if exponent.is_Rational and exponent.q > MAX_EXPONENT_DENOMINATOR:
+            raise InputError(
+                "exponent_denominator",
+                f"The exponent at column {col + 1} is a fraction with a denominator larger "
+                f"than {MAX_EXPONENT_DENOMINATOR}; use a simpler exponent.",
+                column=col,
+                limit=MAX_EXPONENT_DENOMINATOR,
+            )
+
+    def _constant_power(self, base: _Node, exponent: _Node, col: int) -> float:
+        """The float estimate of a constant power, refused *before* sympy computes it.
+
+        Sizes are compared in log space, both ways: in floats 0.25^1e40 is 0 and
+        (2/7)^88888888 is 0, yet sympy would compute their exact fractions (minutes,
+        gigabytes). A power of a rational near 1, small in size but long in digits,
+        is refused by its digit count.
+        """
+        e = exponent.approx
+        size = _log10_size(base)
+        known = not (math.isnan(e) or math.isnan(size) or e == 0 or size == -math.inf)
+        if known:
+            _refuse_size(e * size, col)
+        if exponent.expr.is_Rational and _exact_digits(base.expr, e) > MAX_EXACT_DIGITS:
+            raise InputError(
+                "constant_too_long",
+                f"The exact value of the constant starting at column {col + 1} would have "
+                f"more than {MAX_EXACT_DIGITS} digits; use a smaller exponent.",
+                column=col,
+                limit=MAX_EXACT_DIGITS,
+            )
+        approx = _real_pow(base.approx, e)
+        return approx if known else _approx_or_refuse(approx, col)
 
     def _checked(self, node: _Node, t: Token) -> _Node:
         # also symbolic nodes: x/0 and log(x, 1) build zoo*x and zoo*log(x)

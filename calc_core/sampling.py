@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from calc_core import printing
 from calc_core.derivative import real_value
 from calc_core.numeric import compile_expr
 from calc_core.parser import symbol
@@ -338,16 +339,14 @@ def label(value: float, exact: sp.Expr | None = None, width: float = 1.0) -> str
     ('-√2', 'log(2)', '0')
     """
     if exact is not None:
-        if exact.is_Integer:
-            return str(int(exact))
-        if exact.is_Rational and exact.q <= 100:
-            return f"{exact.p}/{exact.q}"
+        if exact.is_Integer or (exact.is_Rational and exact.q <= 100):
+            return printing.sstr(exact)
         ratio = sp.nsimplify(exact / sp.pi) if exact.has(sp.pi) else None
         if ratio is not None and ratio.is_Rational and ratio.q <= 100:
             sign = "-" if ratio < 0 else ""
             p, q = abs(ratio.p), ratio.q
             return f"{sign}{'' if p == 1 else p}π{'' if q == 1 else f'/{q}'}"
-        text = sp.sstr(exact)
+        text = printing.sstr(exact)
         if _SHORT.match(text):
             return re.sub(r"sqrt\((\d+)\)", r"√\1", text)
     if abs(value) <= 1e-12 * width:

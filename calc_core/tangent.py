@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from calc_core import printing
 from calc_core.derivative import derivative_at, exact_point, real_value
 from calc_core.errors import InputError
 from calc_core.limits import python_source
@@ -185,16 +186,18 @@ def exact_latex(value: sp.Expr) -> str | None:
         return None
     if value.is_Rational:
         p, q = int(value.p), int(value.q)
+        if printing.is_long(p) or printing.is_long(q):
+            return None
         if q == 1:
             return str(p) if abs(p) < 10**15 else None
         if _terminating(q):
             return _exact_decimal(p, q)
         if q <= 1000 and abs(p) < 10**6:
-            return sp.latex(value)
+            return printing.latex(value)
         return None
     if value.count_ops() > 12:
         return None
-    text = sp.latex(value)
+    text = printing.latex(value)
     return text if len(text) <= 40 else None
 
 
@@ -480,7 +483,7 @@ def _derivative_code(d: sp.Expr | None) -> tuple[str, str, bool]:
     if d is None:
         return "", "", False
     code, needs_numpy = ("", False) if d.has(sp.Piecewise) else python_source(d)
-    return sp.latex(d), code, needs_numpy
+    return printing.latex(d), code, needs_numpy
 
 
 def curves(f_text: str, xmin: float, xmax: float) -> Curves:
@@ -508,7 +511,7 @@ def curves(f_text: str, xmin: float, xmax: float) -> Curves:
     d2_tex, d2_py, np2 = _derivative_code(d2)
     return Curves(
         f_text=f_text,
-        f_latex=sp.latex(expr),
+        f_latex=printing.latex(expr),
         f_python=body,
         needs_numpy=needs_numpy or np1 or np2,
         xmin=lo,

@@ -91,7 +91,7 @@ def serve(conn) -> None:
             except MemoryError:
                 reply = ("mem", None)
             except Exception:
-                reply = ("crash", traceback.format_exc(limit=8))
+                reply = ("crash", traceback.format_exc())  # the server logs it, whole
             finally:
                 _job["running"] = False
         except JobCancelled:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import unicodedata
@@ -11,11 +12,13 @@ from typing import Any
 
 import streamlit as st
 
-from calc_core.errors import InputError
+from calc_core.errors import INTERNAL_ERROR, InputError
 from calc_core.guard import default_pool
 from lab_ui import page_run
 from lab_ui.choices import choose
 from lab_ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
+
+log = logging.getLogger(__name__)
 
 BOOK_URL = {
     "en": "https://d2l.ai/chapter_preliminaries/calculus.html",
@@ -170,6 +173,17 @@ def compute(fn: Callable[..., Any], *args: Any) -> Outcome:
                 _overruns.clear()
             _overruns[key] = (now + OVERRUN_MEMORY_SECONDS, overran.error)
         return Outcome(error=overran.error)
+    except Exception:  # a bug (ours, or a library's), never the visitor's fault
+        return _reported(name, args)
+
+
+def _reported(name: str, args: tuple) -> Outcome:
+    """Log a failed call with its input for us; tell the visitor, in their language, that it was.
+
+    A worker's crash arrives as a RuntimeError carrying the worker's traceback.
+    """
+    log.exception("internal error in %s%r", name, args)
+    return Outcome(error=InputError(INTERNAL_ERROR, "Something went wrong on our side."))
 
 
 def show_error(err: InputError, source: dict[str, str] | None = None) -> None:

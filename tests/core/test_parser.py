@@ -25,7 +25,9 @@ from calc_core.parser import (
     FUNCTIONS,
     MAX_CONSTANT_LOG10,
     MAX_DEPTH,
+    MAX_EXACT_DIGITS,
     MAX_EXP_ARGUMENT,
+    MAX_EXPONENT_DENOMINATOR,
     MAX_LENGTH,
     MAX_LITERAL_DIGITS,
     MAX_SYMBOLIC_EXPONENT,
@@ -399,6 +401,18 @@ HOSTILE = [
     ("cos(log(cos(x), asin(3)))", "undefined_constant", 16),  # sympy took minutes on asin(3)
     ("log(x, log(-0.5, acos(-3)))", "undefined_constant", 17),
     ("x*exp(1000)", "constant_too_large", 2),
+    # small bases to huge powers: 0 in floats, minutes and gigabytes for sympy's exact value
+    ("0.25^1e40", "constant_too_small", 4),
+    ("(2/7)^88888888", "constant_too_small", 5),
+    ("2^-30000", "constant_too_small", 1),
+    ("x*3^-10000", "constant_too_small", 3),
+    ("(1/2)^(-1e40)", "constant_too_large", 5),
+    ("1.000001^1e7", "constant_too_long", 8),
+    ("sqrt(-2)^1e40", "constant_too_large", 8),
+    ("sqrt(-1.000001)^1e7", "constant_too_long", 15),
+    ("1e-18^(1e-18) x^2 - x", "exponent_denominator", 6),  # sympy's factor: for ever
+    ("x^0.0001 + x", "exponent_denominator", 2),
+    ("(x^(1/100))^(1/100)", "exponent_denominator", 12),
     # nesting
     (_HUGE_NESTING, "too_long", 200),
     (_DEEP_NESTING, "too_deep", MAX_DEPTH),
@@ -548,8 +562,37 @@ class TestBounds:
         assert refusal(f"10^{MAX_CONSTANT_LOG10 + 1:.0f}").code == "constant_too_large"
         assert refusal(f"2*10^{MAX_CONSTANT_LOG10:.0f}").code == "constant_too_large"
 
-    def test_tiny_constants_are_fine(self):
-        assert parse("10^(-400)") == sp.Rational(1, 10**400)
+    def test_computed_constant_at_the_small_limit_is_accepted(self):
+        assert parse(f"10^(-{MAX_CONSTANT_LOG10:.0f})") == sp.Rational(1, 10**50)
+        assert parse("1e-30 * 1e-20") == sp.Rational(1, 10**50)
+
+    def test_computed_constant_one_decade_below_is_refused(self):
+        for text in ("10^(-51)", "10^(-400)", "1e-30 * 1e-30", "1e-30 / 1e30", "x + 0.5^200"):
+            err = refusal(text)
+            assert (err.code, err.params) == ("constant_too_small", {"limit": "10^-50"}), text
+
+    def test_an_exact_zero_is_not_too_small(self):
+        assert parse("1e-40 * sin(pi)") == 0  # sin(pi) is 1.2e-16 in floats
+
+    def test_a_tiny_constant_is_refused_where_it_is_built(self):
+        assert refusal("x + 2^-300").column == 5
+
+    def test_exponent_denominator_at_the_limit_is_accepted(self):
+        assert parse("x^0.001") == x ** sp.Rational(1, MAX_EXPONENT_DENOMINATOR)
+        assert parse("2^(1/1000)") == 2 ** sp.Rational(1, MAX_EXPONENT_DENOMINATOR)
+
+    def test_exponent_denominator_beyond_is_refused(self):
+        for text in ("x^(1/1001)", "2^(1/1001)", "x^1.2345", "(x^(1/10))^(1/101)"):
+            err = refusal(text)
+            assert (err.code, err.params) == ("exponent_denominator", {"limit": 1000}), text
+
+    def test_exact_digits_at_the_limit_are_accepted(self):
+        assert parse("(1 + 1/1000)^1000") == sp.Rational(1001, 1000) ** 1000
+
+    def test_a_power_with_too_many_exact_digits_is_refused(self):
+        err = refusal("1.0001^100000")
+        assert (err.code, err.params) == ("constant_too_long", {"limit": MAX_EXACT_DIGITS})
+        assert err.column == 6
 
     def test_symbolic_exponent_at_the_limit_is_accepted(self):
         n = MAX_SYMBOLIC_EXPONENT
@@ -675,7 +718,7 @@ def acceptable(t: tuple) -> bool:
     e = build(t)
     if e.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return False
-    if not has_x(t) and not _magnitude(e) < 1e40:
+    if not has_x(t) and not (_magnitude(e) < 1e40 and (e == 0 or _magnitude(e) > 1e-40)):
         return False
     if t[0] == "call" and t[1] in _GROWING and not has_x(t[2]):
         return _magnitude(build(t[2])) < 100
