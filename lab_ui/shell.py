@@ -16,7 +16,7 @@ from calc_core.errors import INTERNAL_ERROR, InputError
 from calc_core.guard import default_pool
 from lab_ui import page_run
 from lab_ui.choices import choose
-from lab_ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message, t
+from lab_ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, error_message, literal, t
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def page_header(title_key: str, intro_key: str) -> None:
 
 def warn_bad_params(names: list[str]) -> None:
     for name in names:
-        st.warning(t("shell.bad_param", name=name), icon="⚠️")
+        st.warning(t("shell.bad_param", name=literal(name)), icon="⚠️")
 
 
 @dataclass(frozen=True)
@@ -186,11 +186,22 @@ def _reported(name: str, args: tuple) -> Outcome:
     return Outcome(error=InputError(INTERNAL_ERROR, "Something went wrong on our side."))
 
 
+def error_markdown(err: InputError, lang: str | None = None) -> str:
+    """The Markdown of an error box: the input's name in bold, then the message.
+
+    What the visitor typed appears only as text (see :func:`lab_ui.i18n.literal`).
+    """
+    message = error_message(err, lang)
+    if not err.field:
+        return message
+    key = f"field.{err.field}"
+    label = f"**{t(key, lang)}**" if key in catalog(DEFAULT_LANGUAGE) else literal(err.field)
+    return f"{label} — {message}"
+
+
 def show_error(err: InputError, source: dict[str, str] | None = None) -> None:
     """An error box in the visitor's language; a caret under the column when we have the text."""
-    label = t(f"field.{err.field}") if err.field else None
-    message = error_message(err)
-    st.error(f"**{label}** — {message}" if label else message, icon="🚫")
+    st.error(error_markdown(err), icon="🚫")
     text = (source or {}).get(err.field or "")
     if text is not None and err.column is not None and len(text) <= 200:
         pad = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text[: err.column])

@@ -228,7 +228,7 @@ class TestFeedback:
         assert not at.success  # the checked answer was for n = 3
         at.button(key="check_zh_3").click()
         ok(at.run())
-        assert "这里不能使用变量“x3”；请使用 x1, x2" in at.error[0].value
+        assert "这里不能使用变量`x3`；请使用 `x1, x2`" in at.error[0].value
 
     def test_an_example_without_a_derivative_is_explained(self):
         at = give(open_page("en", n="5"), "en", 5, "main", ("|x|", "0"))

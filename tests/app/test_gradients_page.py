@@ -367,7 +367,7 @@ class TestBadInput:
     def test_non_number_in_the_point_points_at_it(self):
         at = run(at="1, a")
         (message,) = errors(at)
-        assert "“a” is not a number" in message and t("field.at", "en") in message
+        assert "`a` is not a number" in message and t("field.at", "en") in message
         assert "1, a\n   ^" in [c.value for c in at.code]
 
     def test_wrong_number_of_coordinates(self):

@@ -25,6 +25,7 @@ from calc_core.differences import SCHEMES
 from calc_core.errors import InputError
 from calc_core.parser import parse
 from lab_ui.i18n import catalog, error_message, t
+from lab_ui.i18n import literal as as_text
 from tests.app.conftest import (
     LIMITS_PAGE,
     ROOT,
@@ -372,8 +373,8 @@ class TestBadLinkParameters:
     @pytest.mark.parametrize(("name", "raw"), BAD_PARAMS, ids=BAD_IDS)
     def test_warns_naming_the_param(self, limits_app, name, raw):
         at = limits_app(**{name: raw})
-        assert [w.value for w in at.warning] == [t("shell.bad_param", "en", name=name)]
-        assert f"“{name}”" in at.warning[0].value
+        assert [w.value for w in at.warning] == [t("shell.bad_param", "en", name=as_text(name))]
+        assert f"`{name}`" in at.warning[0].value  # as text, never Markdown
 
     @pytest.mark.parametrize(("name", "raw"), BAD_PARAMS, ids=BAD_IDS)
     def test_falls_back_to_the_default(self, limits_app, name, raw):
@@ -386,7 +387,7 @@ class TestBadLinkParameters:
         at = limits_app(x0="abc", steps="999", scheme="evil", lang="xx")
         names = {w.value for w in at.warning}
         assert names == {
-            t("shell.bad_param", "en", name=n) for n in ("x0", "steps", "scheme", "lang")
+            t("shell.bad_param", "en", name=as_text(n)) for n in ("x0", "steps", "scheme", "lang")
         }
         assert dict(at.query_params) == DEFAULT_URL
 
@@ -495,7 +496,7 @@ class TestMalformedFunction:
 
     def test_overlong_link_text_warns_and_falls_back(self, limits_app):
         at = limits_app(f="x+" * 125)
-        assert [w.value for w in at.warning] == [t("shell.bad_param", "en", name="f")]
+        assert [w.value for w in at.warning] == [t("shell.bad_param", "en", name=as_text("f"))]
         assert at.text_input(key="f").value == DEFAULT_URL["f"]
         assert not at.error
 
@@ -626,7 +627,7 @@ class TestDashboard:
 
     def test_bad_lang_warns_once(self, dashboard_app):
         at = dashboard_app(lang="xx")
-        assert [w.value for w in at.warning] == [t("shell.bad_param", "en", name="lang")]
+        assert [w.value for w in at.warning] == [t("shell.bad_param", "en", name=as_text("lang"))]
         assert at.query_params["lang"] == "en"
 
     def test_page_params_work_through_the_entry(self, dashboard_app):

@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab_ui.i18n import catalog, t
+from lab_ui.i18n import literal as as_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "tangent.py"
@@ -198,7 +199,7 @@ class TestUrlState:
     def test_bad_link_values_warn_and_fall_back(self, name, value):
         at = run(**{name: value})
         (warning,) = at.warning
-        assert warning.value == t("shell.bad_param", "en", name=name)
+        assert warning.value == t("shell.bad_param", "en", name=as_text(name))
         assert "y = 2x - 3" in latex(at)
 
 
