@@ -16,7 +16,7 @@ import pytest
 import lab_ui.shell as shell
 from dashboard import TOPICS
 from lab_ui import page_run
-from lab_ui.i18n import LANGUAGES, t
+from lab_ui.i18n import LANGUAGES, literal, t
 from tests.app.conftest import ROOT, assert_no_exception, build
 
 #: Buttons pressed, one after another, on a page that computes nothing until clicked.
@@ -87,4 +87,4 @@ def test_an_ordinary_input_error_is_not_reported_as_internal(caplog):
     assert_no_exception(at)
     assert not [r for r in caplog.records if r.name == "lab_ui.shell"]
     assert not any(t("error.internal_error", "en") in text for text in _shown(at))
-    assert any(t("error.unexpected_token", "en", token="*") in text for text in _shown(at))
+    assert any(t("error.unexpected_token", "en", token=literal("*")) in text for text in _shown(at))

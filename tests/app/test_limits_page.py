@@ -434,7 +434,7 @@ class TestOneRangePerInput:
         field, value = field_value
         at = build(LIMITS_PAGE, lang="en", **{field: repr(value)}).run()
         assert_no_exception(at)
-        refused = [w.value for w in at.warning] == [t("shell.bad_param", "en", name=field)]
+        refused = [w.value for w in at.warning] == [t("shell.bad_param", "en", name=as_text(field))]
         assert refused == (not limits.BOUNDS[field].admits(value))
         if not refused:
             assert at.number_input(key=field).value == value
