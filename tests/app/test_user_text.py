@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from calc_core.errors import ERROR_CODES, InputError
+from dashboard import TOPICS
 from lab_ui.i18n import LANGUAGES, literal, t
 from lab_ui.shell import error_markdown
 from tests.app.conftest import ROOT, assert_no_exception, build
@@ -165,15 +166,16 @@ LINK = "[x](https://example.invalid)"
 @pytest.mark.parametrize(
     ("page", "query"),
     [
-        ("chain_rule.py", {"mode": "multi", "u": "x", "inner": f"{LINK} = a", "at": "a=1"}),
-        ("chain_rule.py", {"mode": "multi", "u": "x", "inner": "x = a", "at": f"{LINK}=1"}),
-        ("gradients.py", {"f": "x1^2", "at": f"1, {LINK}", "n": "2"}),
+        ("chain-rule", {"mode": "multi", "u": "x", "inner": f"{LINK} = a", "at": "a=1"}),
+        ("chain-rule", {"mode": "multi", "u": "x", "inner": "x = a", "at": f"{LINK}=1"}),
+        ("gradients", {"f": "x1^2", "at": f"1, {LINK}", "n": "2"}),
     ],
     ids=["chain-rule inner", "chain-rule at", "gradients at"],
 )
 def test_a_shared_link_puts_no_link_in_the_error_box(page, query):
     """The cases confirmed in Chromium before the fix (issue 11), through the real pages."""
-    at = build(ROOT / "pages" / page, lang="en", **query).run()
+    path = next(path for slug, path, *_ in TOPICS if slug == page)
+    at = build(ROOT / path, lang="en", **query).run()
     assert_no_exception(at)
     boxes = [el.value for el in at.error]
     assert len(boxes) == 1, boxes
