@@ -55,10 +55,10 @@ def assert_no_exception(at: AppTest) -> None:
 
 @pytest.fixture
 def limits_app() -> Callable[..., AppTest]:
-    """Run the limits page on its own with the given URL parameters."""
+    """Run the limits page as a browser opens ``/limits?...``: through the entry."""
 
     def run(**query: str) -> AppTest:
-        at = build(LIMITS_PAGE, **query).run()
+        at = through_entry("limits", **query).run()
         assert_no_exception(at)
         return at
 

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from calc_core import backprop
 from lab_ui.chain_rule import DEFAULT_AT, DEFAULT_F, EXAMPLE, STEP_EXAMPLES, VIEWS
 from lab_ui.i18n import catalog, t
+from tests.app.conftest import through_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "chain-rule.py"
@@ -40,10 +41,9 @@ TYPED = [
 ]
 
 
-def run(path: Path = PAGE, **query: str) -> AppTest:
-    at = AppTest.from_file(str(path), default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
+def run(**query: str) -> AppTest:
+    """The page as a browser opens ``/chain-rule?...``: through the entry."""
+    at = through_entry("chain-rule", **query)
     at.run()
     assert_ok(at)
     return at

@@ -29,6 +29,12 @@ def ok(at: AppTest) -> AppTest:
 
 
 def open_page(lang: str = "en", **query: str) -> AppTest:
+    """The page as a browser opens ``/exercises?...``: through the entry."""
+    return ok(through_entry("exercises", lang=lang, **query).run())
+
+
+def open_alone(lang: str = "en", **query: str) -> AppTest:
+    """The page run on its own (``streamlit run pages/exercises.py``)."""
     at = AppTest.from_file(str(PAGE), default_timeout=60)
     at.query_params["lang"] = lang
     for name, value in query.items():
@@ -267,7 +273,7 @@ class TestReveal:
 
 class TestLinks:
     def test_run_alone_links_are_relative_urls_with_the_query(self):
-        at = open_page("zh", n="1")
+        at = open_alone("zh", n="1")
         links = [m for m in texts(at.markdown) if m.startswith("🔗")]
         assert links == [
             "🔗 [切线：f = x^3 - 1/x, x₀ = 1](tangent?f=x%5E3%20-%201%2Fx&x0=1&xmin=0.2&xmax=3)"

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from calc_core.errors import ERROR_CODES
 from lab_ui.i18n import LOCALES, t
+from tests.app.conftest import through_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "gradients.py"
@@ -48,7 +49,8 @@ def assert_no_exception(at: AppTest) -> None:
 
 
 def run(**query: str) -> AppTest:
-    at = build(PAGE, **query).run()
+    """The page as a browser opens ``/gradients?...``: through the entry."""
+    at = through_entry("gradients", **query).run()
     assert_no_exception(at)
     return at
 

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from lab_ui.i18n import catalog, t
 from lab_ui.i18n import literal as as_text
+from tests.app.conftest import through_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "tangent.py"
@@ -34,10 +35,9 @@ NO_TANGENT = [
 ]
 
 
-def run(page: Path = PAGE, **query: str) -> AppTest:
-    at = AppTest.from_file(str(page), default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
+def run(**query: str) -> AppTest:
+    """The page as a browser opens ``/tangent?...``: through the entry."""
+    at = through_entry("tangent", **query)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
