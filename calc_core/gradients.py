@@ -7,7 +7,9 @@ norms written ``norm(x)``, ``norm(x, 1)``, ``norm(x, inf)``, ``norm(x, p)``), a 
 and n, and returns every partial derivative, the gradient simplified within a time
 budget (a cheaper form when ``simplify`` would take too long), its exact value at the
 point, a central-difference check beside it, and an honest verdict when there is no
-gradient: f undefined there, a kink (one-sided slopes differ), or a point near a kink
+gradient: f undefined there (some sub-expression is not real, like ``|sqrt(x1)|`` at
+x1 < 0), a kink (one-sided slopes differ, are infinite, or exist on one side only,
+decided along each axis by :func:`calc_core.derivative.derivative_at`), or a point near a kink
 where the numbers must be read with care. For norms it adds the closed form and,
 at a kink, the subdifferential (see :mod:`calc_core.norms`).
 
@@ -39,8 +41,9 @@ import sympy as sp
 from calc_core import printing
 from calc_core.budget import within
 from calc_core.contours import level_segments, quantile_levels
-from calc_core.derivative import real_value
+from calc_core.derivative import derivative_at, real_diff, real_value
 from calc_core.differences import EPS
+from calc_core.domain import value_at
 from calc_core.errors import InputError
 from calc_core.norms import NormCase, norm_case
 from calc_core.numeric import compile_expr
@@ -61,8 +64,8 @@ FALLBACK_TOTAL = 0.3
 WARM_BUDGET = 0.5
 #: Step of the central-difference check, relative to max(1, |x_i|): eps^(1/3).
 CENTRAL_STEP = EPS ** (1 / 3)
-#: Step of the one-sided slopes that decide a kink, relative to max(1, |x_i|).
-ONE_SIDED_STEP = 1e-7
+#: Seconds of symbolic work for the one-sided slopes along all axes together.
+AXES_BUDGET = 1.2
 #: Radius (relative to max(1, |x|)) within which a jump of the gradient means "near a kink".
 NEAR_RADIUS = 1e-3
 #: Exact values are not attempted where a power inside exceeds 10^this (see :func:`_tame`).
@@ -256,7 +259,8 @@ class GradientResult:
     the point), ``not_differentiable`` (a kink: some one-sided slopes differ or are
     infinite), ``formula_undefined`` (the formula is 0/0 there but the one-sided
     slopes agree, so the gradient may exist as a limit), ``too_large`` (f or a partial
-    derivative is a finite number beyond float64, such as e^1000: exact values only).
+    derivative is a finite number beyond float64, such as e^1000: exact values only),
+    ``unknown`` (whether f is defined, or has one-sided slopes, could not be decided).
     """
 
     f_text: str
@@ -351,7 +355,8 @@ def kink_functions(exprs: list[sp.Expr]) -> list[sp.Expr]:
     """Functions whose zeros are candidate kinks of ``exprs``.
 
     The arguments of ``|.|``, sign and Heaviside, the differences of the arguments of
-    max/min, and the bases of fractional powers (``sqrt(x1^2 + x2^2)`` at 0).
+    max/min, the bases of non-integer powers (``sqrt(x1^2 + x2^2)`` at 0) and the ends
+    of asin/acos's domain.
     """
     found: dict[sp.Expr, None] = {}
     for e in exprs:
@@ -362,22 +367,11 @@ def kink_functions(exprs: list[sp.Expr]) -> list[sp.Expr]:
                 for b in m.args[i + 1 :]:
                     found[a - b] = None
         for p in e.atoms(sp.Pow):
-            if p.exp.is_Rational and not p.exp.is_Integer and p.base.free_symbols:
-                found[p.base] = None
+            if not p.exp.is_Integer and p.base.free_symbols:
+                found[p.base] = None  # x^(7/4), x^pi, x^x: real on one side of 0 only
+        for a in e.atoms(sp.asin, sp.acos):
+            found[a.args[0] - 1] = found[a.args[0] + 1] = None  # ends of the domain
     return [k for k in found if k.free_symbols]
-
-
-class _RealAbs(sp.Function):
-    """``|u|`` for a real-valued u: its derivative is ``sign(u) u'``.
-
-    sympy cannot tell that ``x1^x1 - 1`` is real (for x1 < 0 it is not, but there f is
-    undefined anyway), so it differentiates ``|u|`` by the complex formula, with
-    ``re``, ``im``, ``arg`` and ``atan2`` -- unreadable, and not evaluable by
-    :func:`calc_core.numeric.compile_expr`. Where f is real, ``sign(u) u'`` is exact.
-    """
-
-    def fdiff(self, argindex=1):
-        return sp.sign(self.args[0])
 
 
 def partial(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
@@ -386,7 +380,7 @@ def partial(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     >>> print(partial(parse("|x1^2 - 1|", ("x1",)), symbol("x1")))
     2*x1*sign(x1**2 - 1)
     """
-    return sp.diff(expr.replace(sp.Abs, _RealAbs), var).replace(_RealAbs, sp.Abs)
+    return real_diff(expr, var)
 
 
 class _Latex(printing.SafeLatexPrinter):
@@ -464,27 +458,6 @@ def _short_latex(value: sp.Expr) -> str | None:
     return text if len(text) <= MAX_EXACT_LATEX else None
 
 
-def _one_sided(fn, point: np.ndarray, i: int) -> tuple[float | None, float | None]:
-    h = ONE_SIDED_STEP * max(1.0, abs(point[i]))
-    step = np.zeros_like(point)
-    step[i] = h
-    values = fn(*np.stack([point - step, point, point + step]).T)
-    left = (values[1] - values[0]) / h
-    right = (values[2] - values[1]) / h
-    return (
-        float(left) if np.isfinite(left) else None,
-        float(right) if np.isfinite(right) else None,
-    )
-
-
-def _slopes_differ(left: float | None, right: float | None) -> bool:
-    if left is None or right is None:
-        return True
-    if max(abs(left), abs(right)) > 1e6:  # an infinite slope (vertical tangent)
-        return True
-    return abs(left - right) > 1e-4 * max(1.0, abs(left), abs(right))
-
-
 def central_differences(fn, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The central-difference gradient of ``fn`` at ``point`` and the steps used.
 
@@ -545,15 +518,18 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
     raw = [partial(expr, s) for s in syms]
     shown, simplification = simplify_gradient(raw)
     tame = [_tame(e, syms, point) for e in (expr, *raw)]
-    f_exact = expr.xreplace(at) if tame[0] else None
-    f_value = real_value(f_exact) if tame[0] else None
+    f_defined, f_huge = value_at(expr, at)  # every sub-expression real: |sqrt(x1)| at -1 is not
+    f_exact = expr.xreplace(at) if tame[0] and f_defined else None
+    f_value = real_value(f_exact) if f_exact is not None else None
     exact_values = [c.xreplace(at) if ok else None for c, ok in zip(raw, tame[1:], strict=True)]
     values = [
         real_value(v) if f_value is not None and v is not None else None for v in exact_values
     ]
     overflow = [
-        not ok or _overflows(v) for ok, v in zip(tame, (f_exact, *exact_values), strict=True)
+        not ok or (v is not None and _overflows(v))
+        for ok, v in zip(tame, (f_exact, *exact_values), strict=True)
     ]
+    overflow[0] = f_huge or (bool(f_defined) and overflow[0])
 
     fn = compile_expr(expr, syms)
     grad_fn = [compile_expr(c, syms) for c in raw]
@@ -566,13 +542,16 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
         v is None and not big for v, big in zip(values, overflow[1:], strict=True)
     )
     examine = f_value is not None and (on_kink or undefined_partial)
-    partials = []
+    partials, undecided = [], False
     for i, name in enumerate(names):
         left = right = None
         kink = False
-        if examine:
-            left, right = _one_sided(fn, point, i)
-            kink = _slopes_differ(left, right)
+        if examine:  # the one-sided slopes along axis i, decided by derivative_at
+            line = expr.xreplace({s: v for s, v in at.items() if s != syms[i]})
+            along = derivative_at(line, exact[i], name, budget=AXES_BUDGET / n)
+            left, right = along.left, along.right
+            kink = along.status not in ("ok", "unknown")
+            undecided = undecided or along.status == "unknown"
         value = values[i]
         num = float(central[i]) if np.isfinite(central[i]) else None
         partials.append(
@@ -591,9 +570,11 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
             )
         )
     if f_value is None:
-        status = "too_large" if overflow[0] else "undefined"
+        status = "too_large" if overflow[0] else "unknown" if f_defined is None else "undefined"
     elif any(p.kink for p in partials):
         status = "not_differentiable"
+    elif undecided:
+        status = "unknown"
     elif undefined_partial:
         status = "formula_undefined"
     elif any(overflow):

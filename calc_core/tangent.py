@@ -44,7 +44,9 @@ import numpy as np
 import sympy as sp
 
 from calc_core import printing
+from calc_core.budget import within
 from calc_core.derivative import derivative_at, exact_point, real_value
+from calc_core.domain import point_domain
 from calc_core.errors import InputError
 from calc_core.limits import python_source
 from calc_core.numeric import compile_expr
@@ -55,6 +57,8 @@ from calc_core.sampling import Sample, sample
 X_LIMIT = 1e6
 #: The interval must be at least this wide relative to max(1, |xmin|, |xmax|).
 MIN_RELATIVE_WIDTH = 1e-6
+#: Seconds for simplifying each exact number of the line.
+SIMPLIFY_BUDGET = 0.2
 #: Symbolic budgets (seconds) of the singularity search for f and for each derivative.
 F_BUDGET, DERIVATIVE_BUDGET = 0.6, 0.3
 #: How the book samples its plot: np.arange(xmin, xmax, step) with about this many points.
@@ -69,6 +73,7 @@ NO_TANGENT = (
     "not_differentiable",
     "vertical",
     "one_sided",
+    "isolated",
     "unknown",
 )
 #: f' and f'' with more tree nodes than this are neither differentiated further, drawn nor
@@ -236,8 +241,10 @@ def decimal_latex(value: float, digits: int = 6) -> str:
 def _simplify(value: sp.Expr) -> sp.Expr:
     if value.count_ops() > 40:
         return value
-    value = sp.simplify(value)
-    return sp.factor_terms(value) if value.is_Add else value
+    done, simple = within(lambda: sp.simplify(value), SIMPLIFY_BUDGET)
+    if not done:
+        return value
+    return sp.factor_terms(simple) if simple.is_Add else simple
 
 
 def _equation(slope_tex: str, slope: float, b_tex: str, b: float, exact: bool) -> str:
@@ -304,18 +311,10 @@ def line_python(
 
 
 def _why_undefined(expr: sp.Expr, x0: float) -> str:
-    """``too_large`` (f(x0) overflows float64), ``outside`` (f undefined on both sides of
-    x0 too) or ``undefined`` (f undefined at x0 itself only, like 1/x at 0)."""
-    fn = compile_expr(expr, ("x",))
-    steps = np.array([1e-9, 1e-7, 1e-5, 1e-3]) * max(1.0, abs(x0))
-    with np.errstate(all="ignore"):
-        at = fn(np.array([x0]))
-        values = np.concatenate([fn(x0 - steps), fn(x0 + steps)])
-    if np.isinf(at).all():  # a pole (1/0) or a finite value beyond float64?
-        exact = expr.subs(symbol("x"), exact_point(x0))
-        if exact.is_finite and exact.is_extended_real:
-            return "too_large"
-    return "undefined" if np.any(np.isfinite(values)) else "outside"
+    """``outside`` (f is not real on either side of x0 either) or ``undefined`` (f is
+    undefined at x0 itself only, like 1/x at 0)."""
+    domain = point_domain(expr, symbol("x"), exact_point(x0))
+    return "outside" if domain.sides == (False, False) else "undefined"
 
 
 def tangent_line(expr: sp.Expr, x0: float, var: str = "x") -> TangentLine:
@@ -330,7 +329,6 @@ def tangent_line(expr: sp.Expr, x0: float, var: str = "x") -> TangentLine:
     >>> tangent_line(parse("log(x)"), -1).status, tangent_line(parse("x^(1/3)"), 0).status
     ('outside', 'vertical')
     """
-    x = symbol(var)
     X0 = exact_point(x0)
     point = derivative_at(expr, float(x0), var)
     base = dict(
@@ -353,10 +351,11 @@ def tangent_line(expr: sp.Expr, x0: float, var: str = "x") -> TangentLine:
             python=None,
             **base,
         )
-    f0_e = _simplify(expr.subs(x, X0))
-    slope_e = _simplify(sp.diff(expr, x).subs(x, X0))
-    if real_value(slope_e) is None:  # derivative_at settled it by one-sided limits
-        slope_e = sp.nsimplify(point.value, rational=False)
+    f0_e = _simplify(point.f0_exact) if point.f0_exact is not None else sp.Float(point.f0, 17)
+    if point.value_exact is not None:
+        slope_e = _simplify(point.value_exact)
+    else:  # settled numerically: a decimal, never a guessed closed form
+        slope_e = sp.Float(point.value, 17)
     b_e = _simplify(sp.expand(f0_e - slope_e * X0))
     slope, f0 = float(point.value), float(point.f0)
     b = real_value(b_e)
