@@ -10,7 +10,8 @@ first rung that answers:
 1. ``a - b`` is already 0 after sympy's automatic evaluation;
 2. ``expand(a - b)`` is 0 (or ``cancel`` for a rational function), tried only when the
    difference is small and contains no large integer power (so it cannot explode);
-3. ``simplify(a - b)`` is 0, tried only for short differences;
+3. ``simplify(a - b)`` is 0, tried only for short differences (rungs 2-3 each stop
+   after RUNG_BUDGET seconds, all together after SYMBOLIC_BUDGET);
 4. both agree at random points of the real domain (float64, relative tolerance);
 
 and says which rung answered: ``"symbolic"`` (1-3), ``"numeric"`` (4),
@@ -29,11 +30,13 @@ Examples
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import numpy as np
 import sympy as sp
 
+from calc_core.budget import within
 from calc_core.numeric import compile_expr
 from calc_core.parser import symbol
 
@@ -43,6 +46,8 @@ EXPAND_MAX_OPS = 250
 EXPAND_MAX_POWER = 12
 #: ``simplify`` is tried only below this operation count (it can take seconds above).
 SIMPLIFY_MAX_OPS = 30
+#: Seconds for one symbolic rung, and for all of them together.
+RUNG_BUDGET, SYMBOLIC_BUDGET = 0.5, 1.0
 #: Random points tried by the numerical rung, and how many must be usable.
 SAMPLES = 24
 MIN_USABLE = 4
@@ -61,19 +66,28 @@ def expandable(expr: sp.Expr) -> bool:
     return True
 
 
-def symbolic_zero(diff: sp.Expr) -> bool:
-    """True when ``diff`` is provably 0 by a cheap rung (never a slow expansion)."""
+def symbolic_zero(diff: sp.Expr, budget: float = SYMBOLIC_BUDGET) -> bool:
+    """True when ``diff`` is provably 0 by a cheap rung, each within its time budget.
+
+    ``cancel`` of a sum of a few rational functions (a 115-character input) took 3.5 s
+    and longer ones minutes: every rung runs under :func:`calc_core.budget.within`, and
+    all of them together under ``budget`` seconds. False means "not proved", not "different".
+    """
     if diff == 0:
         return True
     if not expandable(diff):
         return False
-    if sp.expand(diff) == 0:
-        return True
+    rungs = [lambda: sp.expand(diff) == 0]
     # quotients: over a common denominator (never over the Gaussian rationals: minutes)
-    if not diff.has(sp.I) and diff.is_rational_function() and sp.cancel(diff) == 0:
-        return True
+    if not diff.has(sp.I) and diff.is_rational_function():
+        rungs.append(lambda: sp.cancel(diff) == 0)
     if sp.count_ops(diff) <= SIMPLIFY_MAX_OPS:
-        return sp.simplify(diff) == 0
+        rungs.append(lambda: sp.simplify(diff) == 0)
+    deadline = time.monotonic() + budget
+    for rung in rungs:
+        done, zero = within(rung, min(RUNG_BUDGET, deadline - time.monotonic()))
+        if done and zero:
+            return True
     return False
 
 

@@ -65,9 +65,9 @@ from calc_core.parser import symbol
 MAX_EXACT_DIGITS = 8
 MAX_LATEX = 120
 #: Seconds of symbolic work (limits, exact zero tests, one-sided signs) per call.
-SYMBOLIC_BUDGET = 1.0
+SYMBOLIC_BUDGET = 0.8
 #: Seconds for one sympy limit and for one exact value.
-LIMIT_BUDGET, EXACT_BUDGET = 0.35, 0.2
+LIMIT_BUDGET, EXACT_BUDGET = 0.25, 0.2
 #: Exact values are written out only for |value| in [10^-MAX_EXACT_LOG10, 10^MAX_EXACT_LOG10].
 MAX_EXACT_LOG10 = 100
 #: Steps 10^-k of the numerical one-sided quotients, and their extra working digits.

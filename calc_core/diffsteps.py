@@ -39,6 +39,7 @@ from functools import singledispatch
 import sympy as sp
 
 from calc_core import printing
+from calc_core.budget import within
 from calc_core.checks import expandable, same_function
 from calc_core.errors import InputError
 from calc_core.parser import parse, symbol
@@ -53,6 +54,8 @@ FACTOR_MAX_OPS = 60
 SIMPLIFY_MAX_OPS = 20
 #: ... without trigonometric functions, and with no compound base raised above this power.
 SIMPLIFY_MAX_POWER = 4
+#: Seconds each of factor, cancel and simplify may spend looking for a shorter form.
+SHORTER_BUDGET = 0.3
 
 # ----------------------------------------------------------------------------- rules
 
@@ -634,12 +637,17 @@ def shorter_form(e: sp.Expr) -> sp.Expr | None:
     if ops > FACTOR_MAX_OPS or not expandable(e) or e.has(sp.I):
         return None  # (factoring over the Gaussian rationals can take minutes)
     best, best_ops = None, ops
-    candidates = [sp.factor(e), sp.cancel(e)]
+    steps = [sp.factor, sp.cancel]
     trig = e.has(sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh)  # trigsimp is slow
     powers = [p.exp for p in e.atoms(sp.Pow) if not p.base.is_Symbol and p.exp.is_Number]
     big_power = any(abs(n) > SIMPLIFY_MAX_POWER for n in powers)  # and so is cancel inside it
     if ops <= SIMPLIFY_MAX_OPS and not trig and not big_power:
-        candidates.append(sp.simplify(e))
+        steps.append(sp.simplify)
+    candidates = []
+    for step in steps:  # each optional: a step that overruns its budget offers nothing
+        done, candidate = within(lambda step=step: step(e), SHORTER_BUDGET)
+        if done:
+            candidates.append(candidate)
     for candidate in candidates:
         c_ops = sp.count_ops(candidate)
         if c_ops < best_ops and not _new_constants(candidate, e):
