@@ -2,11 +2,11 @@
 
 :func:`reference` decides what calculus says about f at x0 without using
 ``calc_core.domain`` or ``calc_core.derivative``: every node of the expression tree is
-evaluated with sympy's own arithmetic (exact at x0, ``Float``s of 120 digits near it),
+evaluated with sympy's own arithmetic (exact at x0, ``Float``s of 260 digits near it),
 so a complex intermediate value (``|log(x)|`` at -2), ``0^0`` or ``zoo^0`` is seen even
 when the final value looks real; realness on each side is probed at x0 +- 10^-k
 (k = 6 ... 45; a relative imaginary part above 10^-100 is not real); one-sided
-derivatives are the one-sided difference quotients at h = 10^-10 ... 10^-80, read
+derivatives are the one-sided difference quotients at h = 10^-10 ... 10^-200, read
 as converging (a finite limit), diverging geometrically (+-inf) or neither (the case
 is *inconclusive* and left out of the corpus).
 
@@ -35,9 +35,9 @@ from calc_core.parser import parse, symbol
 
 X = symbol("x")
 #: Digits of the Floats near x0, and the steps probed.
-DIGITS = 120
+DIGITS = 260
 SIDE_EXPONENTS = (6, 9, 12, 20, 30, 45)
-QUOTIENT_EXPONENTS = (10, 20, 30, 40, 50, 60, 70, 80)
+QUOTIENT_EXPONENTS = (10, 20, 40, 60, 80, 120, 160, 200)
 
 
 @dataclass(frozen=True)

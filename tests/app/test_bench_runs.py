@@ -82,12 +82,15 @@ class TestQuickRun:
         assert [row["label"] for row in hostile["rows"]] == [label for label, _ in HOSTILE]
         assert all(row["outcome"].startswith(("error ", "result ")) for row in hostile["rows"])
 
-    def test_the_slow_input_is_stopped_by_the_time_limit(self, quick_run):
+    def test_the_once_slow_input_is_answered_or_stopped_by_the_time_limit(self, quick_run):
         _, figures = quick_run
         hostile = figures["hostile"]
-        assert hostile["slow_outcome"] == "error too_complex"
-        assert hostile["slow_killed"] == 1
-        assert hostile["slow_s"] >= hostile["limit_s"]
+        if hostile["slow_outcome"] == "error too_complex":  # the backstop fired
+            assert hostile["slow_killed"] == 1
+            assert hostile["slow_s"] >= hostile["limit_s"]
+        else:  # bounded symbolic work answered it on its own (issue 10)
+            assert hostile["slow_outcome"].startswith("result ")
+            assert hostile["slow_killed"] == 0 and hostile["slow_s"] < hostile["limit_s"]
 
     def test_measures_every_registered_page_against_the_reference(self, quick_run):
         _, figures = quick_run

@@ -5,7 +5,7 @@ complex values inside a real-looking formula, 0^0 and inf^0 forms, |u|^p terms w
 1 < p < 2, kinks, isolated points. The verdict of ``derivative_at`` (symbolic: the
 domain walk and one-sided limits of f') is checked against
 :func:`bench.verdict_reference.reference` (numerical: every node evaluated by sympy at
-120 digits at x0 +- 10^-k, one-sided quotients down to h = 10^-80), and values against
+260 digits at x0 +- 10^-k, one-sided quotients down to h = 10^-200), and values against
 mpmath's own numerical derivative.
 """
 
@@ -17,7 +17,7 @@ from fractions import Fraction
 import mpmath
 import pytest
 import sympy as sp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bench.verdict_reference import corpus, reference
@@ -29,17 +29,23 @@ from calc_core.parser import parse, symbol
 from calc_core.tangent import tangent_line
 
 X = symbol("x")
+#: No shrinking: every example costs ~0.1 s, and the failing case is printed as generated.
 SETTINGS = settings(
-    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
 )
-#: Every call must finish well inside the worker's 3 s limit on its own.
+#: Every call must finish well inside the worker's 3 s limit on its own. Measured in CPU
+#: seconds, so that a loaded machine (the tests share it) does not make it flaky.
 CALL_LIMIT = 1.5
 
 
 def verdict(f: str, x0: str):
-    started = time.perf_counter()
+    started = time.process_time()
     d = derivative_at(parse(f), float(Fraction(x0)))
-    return d, time.perf_counter() - started
+    return d, time.process_time() - started
 
 
 def agrees(f: str, x0: str):
@@ -98,7 +104,7 @@ outer = st.sampled_from(["abs({})", "abs({})^2", "exp(-abs({}))", "atan(abs({}))
 
 class TestComplexValuesAreOutsideTheDomain:
     @SETTINGS
-    @given(o=outer, i=inner, x0=st.sampled_from(["-2", "-1/2", "-3"]))
+    @given(o=outer, i=inner, x0=st.sampled_from(["-2", "-5/2", "-3"]))
     def test_a_real_looking_modulus_of_a_complex_value_is_undefined(self, o, i, x0):
         f = o.format(i)
         assert agrees(f, x0).status == "undefined"
@@ -176,15 +182,15 @@ class TestDomainWalk:
         assert point_domain(parse("tan(pi x / 2)"), X, sp.Integer(1)).defined is False
 
     def test_a_tower_is_too_large_in_milliseconds(self):
-        started = time.perf_counter()
+        started = time.process_time()
         assert derivative_at(parse("x^x^x^x"), 3.0).status == "too_large"
-        assert time.perf_counter() - started < 0.5
+        assert time.process_time() - started < 0.5
 
 
 class TestAgainstTheReferenceCorpus:
     """A sample of the bench's corpus (bench/verdicts.py measures all of it)."""
 
-    @settings(max_examples=60, deadline=None, derandomize=True)
+    @settings(SETTINGS, max_examples=60)
     @given(case=st.sampled_from(corpus(seed=10, scale=1)))
     def test_every_verdict_matches_the_reference_within_the_time_limit(self, case):
         _, f, x0 = case
@@ -224,11 +230,11 @@ rational_terms = st.tuples(
 
 
 class TestStepsEngineIsBounded:
-    @settings(max_examples=8, deadline=None, derandomize=True)
+    @settings(SETTINGS, max_examples=8)
     @given(terms=st.lists(rational_terms, min_size=3, max_size=4))
     def test_a_long_rational_input_is_checked_within_the_worker_limit(self, terms):
         f = " + ".join(terms)
-        started = time.perf_counter()
+        started = time.process_time()
         r = steps(f)
         assert r.check in ("symbolic", "numeric")
-        assert time.perf_counter() - started < 3.0, (f, len(f))
+        assert time.process_time() - started < 3.0, (f, len(f))
