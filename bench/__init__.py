@@ -6,7 +6,9 @@ where a comparison makes sense, ratios measured in the same run:
 1. parse and parse + derivative + LaTeX latency over a corpus of student input;
 2. hostile input answered end to end through the killable worker pool;
 3. warm page reruns under AppTest next to a one-widget reference app;
-4. the accuracy of every difference scheme against float64 theory.
+4. the accuracy of every difference scheme against float64 theory;
+5. the first chart drawn in Chromium, and the first visit after a server start,
+   next to a one-chart reference app (``python -m bench.first_paint`` alone).
 
 ``--quick`` runs fewer repetitions (a CI smoke run); ``--json PATH`` writes the
 raw figures. The README's "Speed (measured)" section quotes a full run.
@@ -18,4 +20,5 @@ SECTIONS: tuple[str, ...] = (
     "2. Hostile input answered",
     "3. Warm page reruns (AppTest)",
     "4. Accuracy of difference schemes",
+    "5. First paint in Chromium",
 )

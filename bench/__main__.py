@@ -17,7 +17,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from bench import SECTIONS, measure
+from bench import SECTIONS, first_paint, measure
 
 PARSE_TARGET_MS = 1.0
 RATIO_TARGET = 1.5
@@ -162,15 +162,32 @@ def report_accuracy(r: dict) -> list[str]:
     return []
 
 
+def report_first_paint(r: dict) -> list[str]:
+    header(4)
+    if "unavailable" in r:
+        print(f"  not measured: {r['unavailable']}")
+        in_ci = os.environ.get("CI", "").strip().lower() == "true"
+        return [f"first paint not measured: {r['unavailable']}"] if in_ci else []
+    first_paint.report(r)
+    return []
+
+
+def _first_paint(rounds: int, visit_rounds: int, pages: list[str] | None) -> dict:
+    try:
+        return first_paint.measure(rounds, visit_rounds, pages)
+    except first_paint.Unavailable as err:
+        return {"unavailable": str(err)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (CI smoke run)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the raw figures here")
     args = parser.parse_args(argv)
     reps = (
-        dict(latency=3, hostile=1, unbounded=False, rounds=2, cold=1)
+        dict(latency=3, hostile=1, unbounded=False, rounds=2, cold=1, loads=1, visits=1)
         if args.quick
-        else dict(latency=15, hostile=3, unbounded=True, rounds=15, cold=3)
+        else dict(latency=15, hostile=3, unbounded=True, rounds=15, cold=3, loads=7, visits=3)
     )
     started = time.perf_counter()
     info = machine()
@@ -189,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         ("hostile", lambda: measure.hostile(reps["hostile"], reps["unbounded"]), report_hostile),
         ("pages", lambda: measure.page_reruns(reps["rounds"], reps["cold"]), report_pages),
         ("accuracy", measure.accuracy, report_accuracy),
+        (
+            "first_paint",
+            # --quick: the first visit after a start of one page only (each is a server start)
+            lambda: _first_paint(reps["loads"], reps["visits"], ["limits"] if args.quick else None),
+            report_first_paint,
+        ),
     ]
     results["section_seconds"] = {}
     for name, run, report in sections:

@@ -189,6 +189,9 @@ class Replica:
         Extra environment variables (``{"CALCLAB_WORKERS": "2"}``).
     detach : bool
         Start it in its own session/process group so it outlives its parent.
+    script : str
+        The app to run, relative to the repository (``bench.first_paint`` serves its
+        reference app the same way).
     """
 
     def __init__(
@@ -199,8 +202,10 @@ class Replica:
         options: dict[str, str] | None = None,
         env: dict[str, str] | None = None,
         detach: bool = False,
+        script: str = "dashboard.py",
     ) -> None:
         self.port = port or free_port()
+        self.script = script
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.options = dict(options or {})
         self.env = dict(env or {})
@@ -219,7 +224,7 @@ class Replica:
         return self.process.pid
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+        cmd = [sys.executable, "-m", "streamlit", "run", self.script]
         cmd += ["--server.port", str(self.port), "--server.address", LOOPBACK]
         cmd += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
         for name, value in self.options.items():

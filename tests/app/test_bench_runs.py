@@ -9,6 +9,7 @@ answers every hostile input and fires the time-limit backstop.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 from bench import SECTIONS
 from bench.corpus import CORPUS, HOSTILE
+from bench.first_paint import APPS
 from bench.pages import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +53,7 @@ def quick_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # section 5 starts five servers and a browser
     )
     figures = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     return done, figures
@@ -109,3 +111,16 @@ class TestQuickRun:
             forward = next(s for s in case["schemes"] if s["scheme"] == "forward")
             # the forward difference's best error is of the order of sqrt(eps) ~ 1.5e-8
             assert 1e-10 < forward["best_error"] < 1e-6
+
+    def test_measures_the_first_chart_of_every_page_against_the_reference(self, quick_run):
+        _, figures = quick_run
+        paint = figures["first_paint"]
+        if "unavailable" in paint:
+            assert os.environ.get("CI", "").strip().lower() != "true", paint["unavailable"]
+            pytest.skip(paint["unavailable"])
+        rows = paint["first_chart"]
+        assert [row["name"] for row in rows] == [name for name, *_ in APPS]
+        assert all(row["median_s"] > 0 for row in rows) and rows[0]["ratio"] == 1.0
+        visits = paint["first_visit"]
+        assert [row["name"] for row in visits] == ["reference", "limits"]
+        assert all(row["median_s"] > 0 for row in visits)
