@@ -25,6 +25,7 @@ from calc_core.definitions import MAX_TEXT
 from calc_core.diffsteps import StepLine, StepsResult
 from calc_core.errors import InputError
 from calc_core.guard import run_limited
+from lab_ui import icons
 from lab_ui import url_state as us
 from lab_ui.charts.chain_rule import backprop_dot, dependency_dot, number, tex_number
 from lab_ui.i18n import t
@@ -126,7 +127,9 @@ def check_message(check: str | None) -> tuple[str, str]:
 
 def _verdict(check: str | None) -> None:
     kind, text = check_message(check)
-    (st.success if kind == "success" else st.warning)(text, icon="✅" if kind == "success" else "⚠️")
+    (st.success if kind == "success" else st.warning)(
+        text, icon=icons.OK if kind == "success" else icons.WARNING
+    )
 
 
 def draw_definitions(r: ChainResult) -> None:
@@ -181,7 +184,7 @@ def draw_walkthrough(r: ChainResult, w: Walkthrough) -> None:
     st.subheader(t("chain_rule.multi.rule_title", wrt=w.wrt))
     st.latex(w.formula_latex)
     if not w.terms:
-        st.info(t("chain_rule.multi.no_path", wrt=w.wrt), icon="ℹ️")
+        st.info(t("chain_rule.multi.no_path", wrt=w.wrt), icon=icons.INFO)
     else:
         items = [
             "- " + t("chain_rule.multi.term", k=k, path=" → ".join(p.path), value=number(p.value))
@@ -221,9 +224,9 @@ def draw_walkthrough(r: ChainResult, w: Walkthrough) -> None:
 def draw_concrete(r: ChainResult, wrt: str) -> None:
     draw_definitions(r)
     for name in r.undefined:
-        st.warning(t("chain_rule.multi.undefined", name=name), icon="⚠️")
+        st.warning(t("chain_rule.multi.undefined", name=name), icon=icons.WARNING)
     if r.unused:
-        st.info(t("chain_rule.multi.unused", names=", ".join(r.unused)), icon="ℹ️")
+        st.info(t("chain_rule.multi.unused", names=", ".join(r.unused)), icon=icons.INFO)
     draw_dependency_graph(r, wrt)
     with st.expander(t("chain_rule.multi.edges_title"), expanded=False):
         st.dataframe(edges_table(r), hide_index=True, width="stretch")
@@ -337,7 +340,7 @@ def draw_graph(r: BackpropResult, f_text: str, at_text: str) -> None:
     st.latex(rf"f = {r.f_latex}")
     st.caption(t("chain_rule.multi.point", point=point))
     for k in r.undefined:
-        st.warning(t("chain_rule.graph.undefined", node=r.nodes[k].name), icon="⚠️")
+        st.warning(t("chain_rule.graph.undefined", node=r.nodes[k].name), icon=icons.WARNING)
     words = {key: t(f"chain_rule.graph_words.{key}") for key in ("value", "adjoint", "local")}
     st.graphviz_chart(backprop_dot(r, words))
     st.caption(t("chain_rule.graph.caption"))
@@ -360,9 +363,9 @@ def draw_graph(r: BackpropResult, f_text: str, at_text: str) -> None:
     slot = st.empty()
     slot.dataframe(gradient_table(r, None), hide_index=True, width="stretch")
     if r.agree:
-        st.success(t("chain_rule.graph.agree"), icon="✅")
+        st.success(t("chain_rule.graph.agree"), icon=icons.OK)
     else:
-        st.warning(t("chain_rule.graph.disagree"), icon="⚠️")
+        st.warning(t("chain_rule.graph.disagree"), icon=icons.WARNING)
     if not backprop.torch_available():
         st.caption(t("chain_rule.graph.torch_missing"))
         return

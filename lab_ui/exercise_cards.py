@@ -18,6 +18,7 @@ import streamlit as st
 
 from calc_core import exercises as ex
 from calc_core.answers import MAX_ANSWER_LENGTH, ComponentCheck, Feedback
+from lab_ui import icons
 from lab_ui import url_state as us
 from lab_ui.choices import choose
 from lab_ui.i18n import catalog, current_language, t
@@ -112,7 +113,7 @@ def checklist(edition: str, where) -> None:
     done = [solved(edition, ex.EXERCISES[i]) for i in ids]
     # labels computed here: a format_func must not read session state (tests call it outside)
     labels = {
-        k: f"{'✅' if done[k - 1] else '⬜'} {k}. {_text(i, 'title')}"
+        k: f"{icons.OK if done[k - 1] else icons.TODO} {k}. {_text(i, 'title')}"
         for k, i in enumerate(ids, start=1)
     }
     choose(
@@ -179,28 +180,28 @@ def _issues(fb: Feedback) -> list[str]:
 def feedback(fb: Feedback, hint: str) -> None:
     """The verdict: success, "right but not simplified", or what differs plus a hint."""
     if fb.status == "right":
-        st.success(t("exercises.verdict.right_symbolic", points=fb.points), icon="✅")
+        st.success(t("exercises.verdict.right_symbolic", points=fb.points), icon=icons.OK)
     elif fb.status == "undecided":
         lines = _issues(fb) if fb.expected_count > 1 else []
         head = t("exercises.verdict.undecided", points=fb.points)
-        st.warning("\n".join([head, *lines]), icon="❔")
+        st.warning("\n".join([head, *lines]), icon=icons.UNDECIDED)
     elif fb.status == "unsimplified":
         reason = next(c.reason for c in fb.components if c.status == "unsimplified")
-        st.warning(t(f"exercises.verdict.unsimplified_{reason}"), icon="✏️")
+        st.warning(t(f"exercises.verdict.unsimplified_{reason}"), icon=icons.EDIT)
     elif fb.status == "wrong_count":
         st.error(
             t("exercises.verdict.wrong_count", expected=fb.expected_count, got=fb.got_count),
-            icon="❌",
+            icon=icons.WRONG,
         )
     elif fb.status == "swapped":
-        st.error(t("exercises.verdict.swapped"), icon="❌")
+        st.error(t("exercises.verdict.swapped"), icon=icons.WRONG)
     else:
-        st.error("\n".join([t("exercises.verdict.wrong"), *_issues(fb)]), icon="❌")
+        st.error("\n".join([t("exercises.verdict.wrong"), *_issues(fb)]), icon=icons.WRONG)
     if fb.latex:  # LaTeX printed from our parse tree, never the learner's text
         st.caption(t("exercises.we_read"))
         st.latex(fb.latex)
     if not fb.solved:
-        st.info(hint, icon="💡")
+        st.info(hint, icon=icons.IDEA)
 
 
 # ----------------------------------------------------------------------------- parts
@@ -269,10 +270,10 @@ def _choice(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None:
         return
     why = _text(exercise.id, "parts", part.id, "why", choice)
     if ex.check_choice(exercise.id, part.id, choice):
-        st.success(why, icon="✅")
+        st.success(why, icon=icons.OK)
         _progress(edition, exercise.id).add(part.id)
     else:
-        st.error(why, icon="❌")
+        st.error(why, icon=icons.WRONG)
 
 
 def _example(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None:
@@ -298,16 +299,16 @@ def _example(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None
     shown = {"derivative": r.derivative_latex, "x0": r.x0_latex, "value": r.value}
     if r.status == "right":
         kind = t(f"exercises.example.kind.{r.kind}")
-        st.success(t("exercises.example.right", **shown) + " " + kind, icon="✅")
+        st.success(t("exercises.example.right", **shown) + " " + kind, icon=icons.OK)
         _progress(edition, exercise.id).add(part.id)
     elif r.status == "not_zero":
-        st.error(t("exercises.example.not_zero", **shown), icon="❌")
+        st.error(t("exercises.example.not_zero", **shown), icon=icons.WRONG)
     elif r.status == "undecided":
-        st.warning(t("exercises.example.undecided", **shown), icon="❔")
+        st.warning(t("exercises.example.undecided", **shown), icon=icons.UNDECIDED)
     else:
-        st.error(explain_derivative(r.point), icon="❌")
+        st.error(explain_derivative(r.point), icon=icons.WRONG)
     if r.status != "right":
-        st.info(_text(exercise.id, "parts", part.id, "hint"), icon="💡")
+        st.info(_text(exercise.id, "parts", part.id, "hint"), icon=icons.IDEA)
     query = {"f": f_text, "x0": us.fmt_number(r.point.x0)}
     page_link("tangent", query, t("exercises.explore_yours", page=t("nav.tangent")))
 

@@ -14,6 +14,7 @@ import streamlit as st
 from calc_core.gradients import EXAMPLES, MAX_N, FieldView, GradientResult
 from calc_core.matrix_rules import SEED_LIMIT, RuleCheck, RulesResult
 from calc_core.norms import NormCase
+from lab_ui import icons
 from lab_ui.choices import choose
 from lab_ui.i18n import t
 
@@ -143,7 +144,7 @@ def example_label(example_id: str) -> str:
 def warn_params(bad: list[str]) -> None:
     """Specific messages for the URL values that were refused (the rest say which)."""
     for name in bad:
-        st.warning(t(f"gradients.bad_param.{name}"), icon="⚠️")
+        st.warning(t(f"gradients.bad_param.{name}"), icon=icons.WARNING)
 
 
 # ----------------------------------------------------------------------------- the result
@@ -191,10 +192,12 @@ def show_result(r: GradientResult) -> None:
 def show_status(r: GradientResult) -> None:
     axes = ", ".join(p.name for p in r.partials if p.kink)
     if r.status != "ok":
-        st.warning(t(f"gradients.status.{r.status}", point=r.point_latex, axes=axes), icon="⚠️")
+        st.warning(
+            t(f"gradients.status.{r.status}", point=r.point_latex, axes=axes), icon=icons.WARNING
+        )
     if r.near_kink:
         near = ", ".join(r.names[k] for k in r.near_axes)
-        st.warning(t("gradients.near_kink", axes=near), icon="⚠️")
+        st.warning(t("gradients.near_kink", axes=near), icon=icons.WARNING)
 
 
 def show_norm(case: NormCase, point: str) -> None:
@@ -202,9 +205,9 @@ def show_norm(case: NormCase, point: str) -> None:
     st.latex(case.gradient_latex)
     st.markdown(t(f"gradients.norm.about.{case.kind}", p=case.p_latex, q=case.dual_latex))
     if case.differentiable:
-        st.success(t("gradients.norm.differentiable", point=point), icon="✅")
+        st.success(t("gradients.norm.differentiable", point=point), icon=icons.OK)
         return
-    st.warning(t("gradients.norm.kink", point=point), icon="⚠️")
+    st.warning(t("gradients.norm.kink", point=point), icon=icons.WARNING)
     at = rf"\big|_{{\mathbf{{x}} = ({point})}}"
     st.latex(rf"\partial {case.norm_latex}{at} = {case.subdifferential_latex}")
     st.markdown(t(f"gradients.norm.subgradient.{case.kind}", q=case.dual_latex))
@@ -272,7 +275,7 @@ def show_rule(c: RuleCheck) -> None:
     if c.symbolic_matches:
         st.caption(t("gradients.rules.symbolic_ok"))
     else:
-        st.error(t("gradients.rules.symbolic_bad"), icon="🚫")
+        st.error(t("gradients.rules.symbolic_bad"), icon=icons.ERROR)
     left, right = st.columns(2)
     rows, cols = c.denominator_shape
     left.caption(t("gradients.rules.denominator", rows=rows, cols=cols))
@@ -286,6 +289,6 @@ def show_rule(c: RuleCheck) -> None:
     st.latex(r"\begin{bmatrix}" + body + r"\end{bmatrix}")
     ok = c.max_error < 1e-6
     message = t("gradients.rules.agree" if ok else "gradients.rules.disagree", err=sci(c.max_error))
-    (st.success if ok else st.error)(message, icon="✅" if ok else "🚫")
+    (st.success if ok else st.error)(message, icon=icons.OK if ok else icons.ERROR)
     st.code(c.code, language="python")
     st.caption(t("shell.book_output") + " " + " ".join(c.output))

@@ -14,7 +14,7 @@ import streamlit as st
 
 from calc_core.errors import INTERNAL_ERROR, InputError
 from calc_core.guard import default_pool
-from lab_ui import page_run
+from lab_ui import icons, page_run
 from lab_ui.choices import choose
 from lab_ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, error_message, literal, t
 
@@ -113,7 +113,7 @@ def page_header(title_key: str, intro_key: str) -> None:
 
 def warn_bad_params(names: list[str]) -> None:
     for name in names:
-        st.warning(t("shell.bad_param", name=literal(name)), icon="⚠️")
+        st.warning(t("shell.bad_param", name=literal(name)), icon=icons.WARNING)
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def error_markdown(err: InputError, lang: str | None = None) -> str:
 
 def show_error(err: InputError, source: dict[str, str] | None = None) -> None:
     """An error box in the visitor's language; a caret under the column when we have the text."""
-    st.error(error_markdown(err), icon="🚫")
+    st.error(error_markdown(err), icon=icons.ERROR)
     text = (source or {}).get(err.field or "")
     if text is not None and err.column is not None and len(text) <= 200:
         pad = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text[: err.column])

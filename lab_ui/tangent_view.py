@@ -16,6 +16,7 @@ import streamlit as st
 
 from calc_core.sampling import label
 from calc_core.tangent import Curves, TangentResult, book_code, line_python, line_samples, nice_step
+from lab_ui import icons
 from lab_ui.charts import DASHES
 from lab_ui.charts.tangent import DEFAULT_STYLES, SERIES, Axes, Marks, Series, table
 from lab_ui.choices import choose
@@ -156,7 +157,7 @@ def plot_settings() -> Settings:
         if ymin < ymax:
             ylim = (float(ymin), float(ymax))
         else:
-            st.warning(t("tangent.ylim_bad"), icon="⚠️")
+            st.warning(t("tangent.ylim_bad"), icon=icons.WARNING)
     return Settings(xlabel, ylabel, ylim, xscale, yscale, legend, grid, styles)
 
 
@@ -203,7 +204,9 @@ def show_summary(cur: Curves, res: TangentResult | None, ex: Extras) -> None:
         st.latex(rf"f({x0}) = {line.f0_latex}, \qquad f'({x0}) = {line.slope_latex}")
     else:
         left, right = number(line.left), number(line.right)
-        st.warning(t(f"tangent.none.{line.status}", x0=x0, left=left, right=right), icon="⚠️")
+        st.warning(
+            t(f"tangent.none.{line.status}", x0=x0, left=left, right=right), icon=icons.WARNING
+        )
     sec = res.secant
     if sec is not None and sec.slope is not None:
         st.caption(t("tangent.secant_slope", x1=number(sec.x1), slope=number(sec.slope)))
@@ -400,4 +403,7 @@ def show_book_code(cur: Curves, res, series: Sequence[Series], settings: Setting
     if cur.book_hits:
         start, stop, step = (f"{v:g}" for v in (cur.xmin, cur.xmax, cur.book_step))
         points = _listing([f"{v:.6g}" if abs(v) > 1e-12 else "0" for v in cur.book_hits])
-        st.info(t("tangent.book_hits", start=start, stop=stop, step=step, points=points), icon="💡")
+        st.info(
+            t("tangent.book_hits", start=start, stop=stop, step=step, points=points),
+            icon=icons.IDEA,
+        )

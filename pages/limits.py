@@ -4,7 +4,7 @@ import streamlit as st
 
 from calc_core import limits
 from calc_core.differences import SCHEMES
-from lab_ui import draw, tables
+from lab_ui import draw, icons, tables
 from lab_ui import url_state as us
 from lab_ui.charts import limits as charts
 from lab_ui.choices import choose
@@ -52,7 +52,7 @@ if point.exists:
     approx = "" if point.value_latex == f"{point.value:g}" else rf" \approx {point.value:.10g}"
     st.latex(rf"f'({r.x0:g}) = {point.value_latex}{approx}")
 else:
-    st.warning(tables.explain_derivative(point), icon="⚠️")
+    st.warning(tables.explain_derivative(point), icon=icons.WARNING)
 
 st.subheader(t("limits.table_title"))
 st.caption(t(f"limits.scheme_note.{r.scheme}"))
@@ -66,7 +66,7 @@ st.info(
         q=repr(r.tiny_h_quotient),
         absorbed=t("limits.absorbed") if r.tiny_h_absorbed else "",
     ),
-    icon="💡",
+    icon=icons.IDEA,
 )
 if r.sweep is not None:
     axis = {k: t(f"limits.axis.{k}") for k in ("h", "error", "scheme", "best", "theory", "eps")}

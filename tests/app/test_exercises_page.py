@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc_core import exercises as ex
+from lab_ui import icons
 from lab_ui.i18n import t
 from tests.app.conftest import through_entry
 from tests.exercise_cases import RIGHT, WRONG
@@ -83,7 +84,7 @@ class TestEveryExercise:
     def test_wrong_then_right_answers_through_the_widgets(self, edition, n):
         at = open_page(edition, n=str(n))
         exercise = ex.exercise(edition, n)
-        assert not checklist(at)[n - 1].startswith("✅")
+        assert not checklist(at)[n - 1].startswith(icons.OK)
         for part in exercise.parts_for(edition):
             before = len(at.success)
             wrong, _ = WRONG[(exercise.id, part.id)]
@@ -93,7 +94,7 @@ class TestEveryExercise:
             give(at, edition, n, part.id, RIGHT[(exercise.id, part.id)])
             assert len(at.success) == before + 1, (part.id, texts(at.error), texts(at.warning))
             assert not at.error and not at.warning, part.id
-        assert checklist(at)[n - 1].startswith("✅")
+        assert checklist(at)[n - 1].startswith(icons.OK)
         total = len(ex.EDITIONS[edition])
         assert at.get("progress")[0].proto.text == (
             f"1 of {total} solved" if edition == "en" else f"已完成 1 / {total}"
@@ -201,7 +202,7 @@ class TestFeedback:
         at = give(open_page(lang, n=str(n)), lang, n, "main", slow)
         assert not at.success
         assert word in at.warning[0].value
-        assert not checklist(at)[n - 1].startswith("✅")
+        assert not checklist(at)[n - 1].startswith(icons.OK)
 
     def test_a_hole_is_named_with_its_point(self):
         at = give(open_page("en", n="6"), "en", 6, "main", "(4x^2 - 4x)/x")
@@ -274,9 +275,10 @@ class TestReveal:
 class TestLinks:
     def test_run_alone_links_are_relative_urls_with_the_query(self):
         at = open_alone("zh", n="1")
-        links = [m for m in texts(at.markdown) if m.startswith("🔗")]
+        links = [m for m in texts(at.markdown) if m.startswith(icons.LINK)]
         assert links == [
-            "🔗 [切线：f = x^3 - 1/x, x₀ = 1](tangent?f=x%5E3%20-%201%2Fx&x0=1&xmin=0.2&xmax=3)"
+            f"{icons.LINK} [切线：f = x^3 - 1/x, x₀ = 1]"
+            "(tangent?f=x%5E3%20-%201%2Fx&x0=1&xmin=0.2&xmax=3)"
         ]
 
     def test_in_the_app_a_page_in_the_navigation_gets_a_page_link(self):
