@@ -198,8 +198,8 @@ def _decompose(e: sp.Expr, variables: set[sp.Symbol]) -> _Op:
     )
 
 
-def _local(op: str, args: list[float], y: float, k: int, c: float | None) -> float:
-    """d node / d args[k] at the forward values."""
+def local_derivative(op: str, args: list[float], y: float, k: int, c: float | None) -> float:
+    """d node / d args[k] at the forward values (``y``: the node's value)."""
     if op == "add":
         return 1.0
     if op == "mul":
@@ -215,7 +215,8 @@ def _local(op: str, args: list[float], y: float, k: int, c: float | None) -> flo
     return float(_UNARY[op][1](args[0], y))
 
 
-def _forward(op: str, args: list[float], c: float | None) -> float:
+def node_value(op: str, args: list[float], c: float | None) -> float:
+    """A node's value from its arguments' values (``c``: its folded constant)."""
     if op == "add":
         return float(c + sum(args))
     if op == "mul":
@@ -307,6 +308,7 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
     graph = build_graph(expr, variables)
     index = {e: k for k, (_, _, e) in enumerate(graph)}
     n = len(graph)
+    output = index[expr]
 
     # forward pass
     values = np.zeros(n)
@@ -323,11 +325,11 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
             c = None if op.constant is None else real_constant(op.constant)
             arg_ids.append(ids)
             consts.append(c)
-            values[k] = c if op.op == "const" else _forward(op.op, [values[j] for j in ids], c)
+            values[k] = c if op.op == "const" else node_value(op.op, [values[j] for j in ids], c)
 
         # backward pass
         adjoint = np.zeros(n)
-        adjoint[n - 1] = 1.0
+        adjoint[output] = 1.0  # f = x: the output is an input node, not the last one
         edges: list[Edge] = []
         for k in range(n - 1, -1, -1):
             _, op, _ = graph[k]
@@ -338,7 +340,7 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
             names = [node_latex(graph[j][0], j, j < len(variables)) for j in arg_ids[k]]
             y = node_latex(graph[k][0], k, False)
             for pos, j in enumerate(arg_ids[k]):
-                local = _local(op.op, args, values[k], pos, consts[k])
+                local = local_derivative(op.op, args, values[k], pos, consts[k])
                 flow = adjoint[k] * local
                 adjoint[j] += flow
                 latex = _local_latex(op.op, pos, names, y, c_latex)
@@ -382,7 +384,7 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
         point=tuple(point.values),
         nodes=nodes,
         edges=tuple(edges),
-        output=n - 1,
+        output=output,
         gradient=gradient,
         symbolic_latex=tuple(printing.latex(d) for d in partials),
         symbolic_text=tuple(to_text(d) for d in partials),
@@ -455,7 +457,7 @@ def torch_gradient(f_text: str, at_text: str) -> tuple[float, ...] | None:
         else:
             out = unary[op.op](args[0])
         vals.append(out)
-    output = vals[-1]
+    output = vals[index[expr]]  # f = x: an input, not the last node
     if not output.requires_grad:  # f does not depend on any input
         return tuple(0.0 for _ in leaves)
     grads = torch.autograd.grad(output, leaves, allow_unused=True)

@@ -24,14 +24,23 @@ from calc_core.chain import ChainResult, Walkthrough, partial_symbol
 from calc_core.definitions import MAX_TEXT
 from calc_core.diffsteps import StepLine, StepsResult
 from calc_core.errors import InputError
+from calc_core.forward import ForwardResult
 from calc_core.guard import run_limited
 from lab_ui import icons
 from lab_ui import url_state as us
-from lab_ui.charts.chain_rule import backprop_dot, dependency_dot, number, tex_number
+from lab_ui.charts.chain_rule import (
+    backprop_dot,
+    dependency_dot,
+    number,
+    tangent_dot,
+    tex_number,
+)
 from lab_ui.i18n import t
 from lab_ui.shell import show_error
 
 MODES = ("multi", "steps", "graph")
+#: How the graph view differentiates: the backward pass, or one dual-number pass per input.
+AD_MODES = ("reverse", "forward")
 #: The concrete instance of the book's exercise offered by the example button.
 EXAMPLE = {"u": "x*y + sin(z)", "inner": "x=a+b; y=a*b; z=b^2", "at": "a=0.5, b=1.5"}
 DEFAULT_AT = EXAMPLE["at"]
@@ -64,6 +73,7 @@ VIEWS = {
     "graph": (
         us.Param("f", DEFAULT_F["graph"], us.text(), widget="graph_f"),
         us.Param("at", DEFAULT_AT, us.text(), widget="graph_at"),
+        us.Param("ad", "reverse", us.choice(AD_MODES)),
     ),
 }
 #: The input the multivariate view asks for once the chain is concrete.
@@ -334,13 +344,18 @@ def gradient_table(r: BackpropResult, torch_grad: tuple[float, ...] | None) -> p
     return pd.DataFrame(data)
 
 
-def draw_graph(r: BackpropResult, f_text: str, at_text: str) -> None:
-    """The computational graph after both passes, its tables, and the gradient checked."""
+def _graph_head(r: BackpropResult) -> None:
+    """f, the point, and a warning per node without a real value there."""
     point = ", ".join(f"{v} = {number(p)}" for v, p in zip(r.variables, r.point, strict=True))
     st.latex(rf"f = {r.f_latex}")
     st.caption(t("chain_rule.multi.point", point=point))
     for k in r.undefined:
         st.warning(t("chain_rule.graph.undefined", node=r.nodes[k].name), icon=icons.WARNING)
+
+
+def draw_graph(r: BackpropResult, f_text: str, at_text: str) -> None:
+    """The computational graph after both passes, its tables, and the gradient checked."""
+    _graph_head(r)
     words = {key: t(f"chain_rule.graph_words.{key}") for key in ("value", "adjoint", "local")}
     st.graphviz_chart(backprop_dot(r, words))
     st.caption(t("chain_rule.graph.caption"))
@@ -381,6 +396,75 @@ def draw_graph(r: BackpropResult, f_text: str, at_text: str) -> None:
         if math.isfinite(a) and math.isfinite(b)
     ):
         st.caption(t("chain_rule.graph.torch_agree"))
+
+
+def tangents_table(r: ForwardResult) -> pd.DataFrame:
+    g = r.graph
+    data = {
+        t("chain_rule.col.node"): [n.name for n in g.nodes],
+        t("chain_rule.col.operation"): [
+            t("chain_rule.col.input") if n.op == "input" else n.label for n in g.nodes
+        ],
+        t("chain_rule.col.forward"): [number(n.value, 10) for n in g.nodes],
+    }
+    for p in r.passes:
+        data[t("chain_rule.col.tangent", wrt=p.direction)] = [
+            number(d.tangent, 10) for d in p.duals
+        ]
+    return pd.DataFrame(data)
+
+
+def modes_table(r: ForwardResult) -> pd.DataFrame:
+    g = r.graph
+    return pd.DataFrame(
+        {
+            t("chain_rule.col.variable"): list(g.variables),
+            t("chain_rule.col.forward_mode"): [number(v, 12) for v in r.gradient],
+            t("chain_rule.col.backward"): [number(v, 12) for v in g.gradient],
+            t("chain_rule.col.symbolic_value"): [number(s, 12) for s in g.symbolic],
+            t("chain_rule.col.mode_difference"): [
+                f"{abs(f - b):.1e}" if math.isfinite(f - b) else "—"
+                for f, b in zip(r.gradient, g.gradient, strict=True)
+            ],
+        }
+    )
+
+
+def draw_forward(r: ForwardResult) -> None:
+    """Forward mode: one dual-number pass per input, drawn like the backward pass."""
+    g = r.graph
+    _graph_head(g)
+    st.markdown(t("chain_rule.forward.intro"))
+    words = {key: t(f"chain_rule.graph_words.{key}") for key in ("value", "tangent", "local")}
+    tabs = st.tabs(
+        [t("chain_rule.forward.tab", k=k + 1, wrt=p.direction) for k, p in enumerate(r.passes)]
+    )
+    for k, (tab, p) in enumerate(zip(tabs, r.passes, strict=True)):
+        tab.graphviz_chart(tangent_dot(r, k, words))
+        tab.caption(t("chain_rule.forward.caption", wrt=p.direction, value=number(p.derivative)))
+    st.subheader(t("chain_rule.forward.tangents_title"))
+    st.dataframe(tangents_table(r), hide_index=True, width="stretch")
+    st.subheader(t("chain_rule.forward.gradient_title"))
+    st.dataframe(modes_table(r), hide_index=True, width="stretch")
+    if r.matches_reverse and r.matches_symbolic:
+        st.success(t("chain_rule.forward.agree"), icon=icons.OK)
+    else:
+        st.warning(t("chain_rule.forward.disagree"), icon=icons.WARNING)
+    c = r.cost
+    st.subheader(t("chain_rule.forward.cost_title", n=c.inputs))
+    c1, c2 = st.columns(2)
+    c1.metric(t("chain_rule.forward.metric_forward"), c.forward_multiply_adds)
+    c2.metric(t("chain_rule.forward.metric_reverse"), c.reverse_multiply_adds)
+    st.markdown(
+        t(
+            "chain_rule.forward.cost",
+            n=c.inputs,
+            edges=c.edges,
+            forward=c.forward_multiply_adds,
+            reverse=c.reverse_multiply_adds,
+        )
+    )
+    st.markdown(t("chain_rule.forward.why_reverse"))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

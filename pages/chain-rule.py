@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from calc_core import backprop, chain, diffsteps
+from calc_core import backprop, chain, diffsteps, forward
 from lab_ui import chain_rule as ui
 from lab_ui import url_state as us
 from lab_ui.choices import choose
@@ -77,9 +77,21 @@ else:
     c2.text_input(
         t("field.chain_at"), key="graph_at", max_chars=200, help=t("chain_rule.help.at_graph")
     )
+    choose(
+        st.radio,
+        t("chain_rule.ad"),
+        ui.AD_MODES,
+        key="ad",
+        horizontal=True,
+        format_func=lambda m: t(f"chain_rule.ad_{m}"),
+    )
     us.publish(params)
-    out = compute(backprop.backprop, s.graph_f, s.graph_at)
+    run = forward.forward_mode if s.ad == "forward" else backprop.backprop
+    out = compute(run, s.graph_f, s.graph_at)
     if out.error:
         ui.show(out.error, {"f": s.graph_f, "at": s.graph_at}, s.mode)
         st.stop()
-    ui.draw_graph(out.value, s.graph_f, s.graph_at)
+    if s.ad == "forward":
+        ui.draw_forward(out.value)
+    else:
+        ui.draw_graph(out.value, s.graph_f, s.graph_at)

@@ -56,6 +56,9 @@ WIDGETS = [
         "gradients", "rule", "frobenius", "gradients.rules.name.frobenius", link={"view": "rules"}
     ),
     _translated("chain-rule", "mode", "steps", "chain_rule.mode_steps", kind="radio"),
+    _translated(
+        "chain-rule", "ad", "forward", "chain_rule.ad_forward", link={"mode": "graph"}, kind="radio"
+    ),
     Widget(
         "chain-rule",
         "wrt",

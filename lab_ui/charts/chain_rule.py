@@ -18,6 +18,7 @@ import math
 
 from calc_core.backprop import BackpropResult
 from calc_core.chain import ChainResult
+from calc_core.forward import ForwardResult
 
 #: The book's blue for inputs, grey for intermediates, and a warm colour for u / the output.
 COLORS = {"input": "#dbe9f6", "inner": "#f2f2f2", "output": "#fde2c8", "path": "#d62728"}
@@ -117,33 +118,64 @@ def _value_label(name: str, values: dict, words: dict[str, str]) -> str:
     return f"{name}\n{words['value']} {number(values.get(name))}" if name in values else name
 
 
-def backprop_dot(result: BackpropResult, words: dict[str, str]) -> str:
-    """The computational graph, inputs left, output right, after both passes.
-
-    Each node shows its operation, its value (forward pass) and its adjoint (backward
-    pass); each edge the local derivative and, after the arrow, what it sends back.
-    ``words`` holds the translated ``value``, ``adjoint`` and ``local``.
-    """
+def _graph_dot(
+    name: str, result: BackpropResult, node_rows: list[str], edges: list[tuple[int, int, str]]
+) -> str:
+    """The computational graph, inputs left, output right: one label per node and edge."""
     lines = [
-        "digraph backprop {",
+        f"digraph {name} {{",
         '  rankdir="LR"; nodesep="0.3"; ranksep="0.7";',
         '  node [fontname="Helvetica", fontsize="11", style="filled"];',
         '  edge [fontname="Helvetica", fontsize="9"];',
     ]
-    for node in result.nodes:
+    for node, rows in zip(result.nodes, node_rows, strict=True):
         if node.op == "input":
             head, shape, color = node.name, "ellipse", COLORS["input"]
         else:
             head, shape = f"{node.name}: {node.label}", "box"
             color = COLORS["output"] if node.id == result.output else COLORS["inner"]
-        text = (
-            f"{head}\n{words['value']} {number(node.value)}\n"
-            f"{words['adjoint']} {number(node.adjoint)}"
+        attrs = _attrs(
+            label=f"{head}\n{rows}", shape=shape, fillcolor=color, tooltip=node.expr_text
         )
-        attrs = _attrs(label=text, shape=shape, fillcolor=color, tooltip=node.expr_text)
         lines.append(f"  n{node.id} {attrs};")
-    for e in result.edges:
-        text = f"{words['local']} {number(e.local)}\n← {number(e.contribution)}"
-        lines.append(f"  n{e.source} -> n{e.target} {_attrs(label=text, color='#777777')};")
+    for source, target, text in edges:
+        lines.append(f"  n{source} -> n{target} {_attrs(label=text, color='#777777')};")
     lines.append("}")
     return "\n".join(lines)
+
+
+def backprop_dot(result: BackpropResult, words: dict[str, str]) -> str:
+    """The computational graph after both passes.
+
+    Each node shows its operation, its value (forward pass) and its adjoint (backward
+    pass); each edge the local derivative and, after the arrow, what it sends back.
+    ``words`` holds the translated ``value``, ``adjoint`` and ``local``.
+    """
+    rows = [
+        f"{words['value']} {number(n.value)}\n{words['adjoint']} {number(n.adjoint)}"
+        for n in result.nodes
+    ]
+    edges = [
+        (e.source, e.target, f"{words['local']} {number(e.local)}\n← {number(e.contribution)}")
+        for e in result.edges
+    ]
+    return _graph_dot("backprop", result, rows, edges)
+
+
+def tangent_dot(result: ForwardResult, k: int, words: dict[str, str]) -> str:
+    """The same graph after the forward pass seeded along input ``k``: dual numbers.
+
+    Each node shows its value and its tangent (∂node/∂input); each edge the local
+    derivative and, after the arrow, what it carries forward (local × the source's
+    tangent). ``words`` holds the translated ``value``, ``tangent`` and ``local``.
+    """
+    tangent_pass = result.passes[k]
+    rows = [
+        f"{words['value']} {number(d.value)}\n{words['tangent']} {number(d.tangent)}"
+        for d in tangent_pass.duals
+    ]
+    edges = [
+        (e.source, e.target, f"{words['local']} {number(e.local)}\n→ {number(e.contribution)}")
+        for e in tangent_pass.edges
+    ]
+    return _graph_dot("tangent", result.graph, rows, edges)

@@ -299,13 +299,73 @@ class TestBackwardPass:
         assert as_float(grads[0]) == pytest.approx(4 * (math.log(2) + 1), rel=1e-10)
 
 
+def shown(at: AppTest, key: str) -> str:
+    """What the input with this key shows: a text box, or a radio (``ad``)."""
+    if any(r.key == key for r in at.radio):
+        return at.radio(key=key).value
+    return at.text_input(key=key).value
+
+
+class TestForwardMode:
+    """``ad=forward``: one dual-number pass per input, equal to the backward pass."""
+
+    def test_a_shared_link_opens_forward_mode_with_one_graph_per_input(self):
+        at = run(mode="graph", ad="forward")
+        assert at.radio(key="ad").value == "forward"
+        graphs = dots(at)
+        assert len(graphs) == 2 and all(d.startswith("digraph tangent") for d in graphs)
+        assert all("tangent 1" in d for d in graphs)  # each seeded input
+
+    def test_forward_mode_gives_the_backward_pass_and_the_hand_computed_gradient(self):
+        at = run(mode="graph", ad="forward")
+        grads = table(at, "chain_rule.col.forward_mode")
+        fwd = [as_float(v) for v in grads[t("chain_rule.col.forward_mode", "en")]]
+        back = [as_float(v) for v in grads[t("chain_rule.col.backward", "en")]]
+        assert fwd == pytest.approx(back, rel=1e-11) and fwd == pytest.approx([DU_DA, DU_DB])
+        assert t("chain_rule.forward.agree", "en") in [s.value for s in at.success]
+
+    def test_the_cost_counts_n_passes_against_one(self):
+        at = run(mode="graph", ad="forward", f="x*y + sin(x)", at="x=1, y=2, z=3")
+        counts = {m.label: int(m.value) for m in at.metric}
+        edges = counts[t("chain_rule.forward.metric_reverse", "en")]
+        assert edges == 5 and counts[t("chain_rule.forward.metric_forward", "en")] == 3 * edges
+
+    def test_one_column_of_tangents_per_input(self):
+        at = run(mode="graph", ad="forward", f="x^y", at="x=2, y=3")
+        tangents = table(at, "chain_rule.col.forward")
+        column = t("chain_rule.col.tangent", "en", wrt="y")
+        assert [as_float(v) for v in tangents[column]] == pytest.approx([0, 1, 8 * math.log(2)])
+
+    def test_switching_to_forward_keeps_f_and_at(self):
+        at = run(mode="graph", f="x^x", at="x=2")
+        at.radio(key="ad").set_value("forward").run()
+        assert_ok(at)
+        assert at.text_input(key="graph_f").value == "x^x"
+        assert {k: at.query_params[k] for k in ("ad", "f", "at")} == {
+            "ad": "forward",
+            "f": "x^x",
+            "at": "x=2",
+        }
+
+    def test_a_bad_ad_in_the_url_is_reported_and_reverse_shown(self):
+        at = run(mode="graph", ad="sideways")
+        assert any("ad" in w.value for w in at.warning)
+        assert at.radio(key="ad").value == "reverse"
+
+    def test_forward_mode_in_chinese(self):
+        at = run(mode="graph", ad="forward", lang="zh")
+        assert at.radio(key="ad").value == "forward"
+        assert t("chain_rule.forward.agree", "zh") in [s.value for s in at.success]
+        assert any(t("chain_rule.graph_words.tangent", "zh") in d for d in dots(at))
+
+
 def screen_inputs(at: AppTest) -> dict[str, str]:
     """URL name -> what the view on the screen shows in that input."""
     mode = at.radio(key="mode").value
-    shown = {p.name: at.text_input(key=p.key).value for p in VIEWS[mode]}
+    shown_now = {p.name: shown(at, p.key) for p in VIEWS[mode]}
     if any(r.key == "wrt" for r in at.radio):
-        shown["wrt"] = at.radio(key="wrt").value
-    return {"mode": mode, **shown}
+        shown_now["wrt"] = at.radio(key="wrt").value
+    return {"mode": mode, **shown_now}
 
 
 def url_inputs(at: AppTest) -> dict[str, str]:
@@ -360,7 +420,7 @@ class TestSwitchingViews:
                 assert_ok(at)
             for p in VIEWS[mode]:  # what this view had when the learner left it
                 expected = typed.get((mode, p.name), p.default)
-                assert at.text_input(key=p.key).value == expected
+                assert shown(at, p.key) == expected
             key = next((p.key for p in VIEWS[mode] if p.name == name), None)
             if key is not None:
                 at.text_input(key=key).input(text).run()
@@ -447,7 +507,20 @@ class TestLanguages:
 ROUND_TRIPS = {
     "multi": {"mode": "multi", **EXAMPLE_URL, "wrt": "b", "lang": "en"},
     "steps": {"mode": "steps", "f": "sin(x)^cos(x)", "lang": "zh"},
-    "graph": {"mode": "graph", "f": "x*y + sin(x)", "at": "x=1, y=2", "lang": "en"},
+    "graph": {
+        "mode": "graph",
+        "f": "x*y + sin(x)",
+        "at": "x=1, y=2",
+        "ad": "reverse",
+        "lang": "en",
+    },
+    "forward": {
+        "mode": "graph",
+        "f": "x*y + sin(x)",
+        "at": "x=1, y=2",
+        "ad": "forward",
+        "lang": "zh",
+    },
 }
 
 

@@ -157,6 +157,7 @@ SCREENS = [
     ("gradients", {"view": "rules"}),
     ("chain-rule", {}),
     ("chain-rule", {"mode": "multi", "u": "x*y", "inner": "x=a+b; y=a*b"}),
+    ("chain-rule", {"mode": "graph"}),
     ("exercises", {"n": "5", "lang": "en"}),  # only the English edition has these
     ("exercises", {"n": "8", "lang": "en"}),
 ]

@@ -54,6 +54,10 @@ class TestTheGraph:
         r = bp.backprop("x^y", "x=2, y=3")
         assert r.nodes[-1].op == "pow" and r.nodes[-1].args == (0, 1)
 
+    def test_f_that_is_one_of_several_inputs_is_that_inputs_node(self):
+        r = bp.backprop("x", "x=1, y=2, z=3")
+        assert r.output == 0 and r.gradient == (1.0, 0.0, 0.0) and r.agree
+
     def test_a_constant_function_is_a_single_constant_node(self):
         r = bp.backprop("3", "x=1")
         assert [n.op for n in r.nodes] == ["input", "const"] and r.gradient == (0.0,)
