@@ -488,12 +488,29 @@ def _near_kink(grad_fn, point: np.ndarray, g0: np.ndarray) -> tuple[int, ...]:
     return tuple(sorted({int(k % n) for k in np.flatnonzero(jump)}))
 
 
-def _vector_latex(entries: list[str]) -> str:
-    """A column vector; entries in display style, so fractions stay readable."""
-    if any(r"\frac" in e for e in entries):
+def row_stretch(entries: list[str]) -> float:
+    """How far apart a column vector's rows must be (KaTeX's ``\\arraystretch``).
+
+    KaTeX gives every row of a matrix the same height whatever it holds, so tall
+    display-style fractions overlap the next row (measured: ``\\\\[6pt]`` was not
+    enough for x₁/√(x₁² + x₂²)). Each level of stacked fractions adds 0.9, a root 0.4.
+
+    >>> row_stretch(["x_{1}", "2"]), row_stretch([r"\\frac{x_{1}}{\\sqrt{x_{1}^{2} + 1}}"])
+    (1.0, 2.3)
+    """
+    levels = max((e.count(r"\frac") for e in entries), default=0)
+    root = 0.4 if levels and any(r"\sqrt" in e for e in entries) else 0.0
+    return round(1.0 + 0.9 * levels + root, 2)
+
+
+def column_vector_latex(entries: list[str]) -> str:
+    """A column vector; entries in display style, rows spaced so fractions never overlap."""
+    stretch = row_stretch(entries)
+    if stretch > 1:
         entries = [rf"\displaystyle {e}" for e in entries]
-        return r"\left[\begin{matrix}" + r"\\[6pt]".join(entries) + r"\end{matrix}\right]"
-    return r"\left[\begin{matrix}" + r"\\".join(entries) + r"\end{matrix}\right]"
+    matrix = r"\left[\begin{matrix}" + r"\\".join(entries) + r"\end{matrix}\right]"
+    # in braces: KaTeX keeps a \def inside its group, so the next vector is not stretched
+    return rf"{{\def\arraystretch{{{stretch:g}}}{matrix}}}" if stretch > 1 else matrix
 
 
 # ----------------------------------------------------------------------------- analyze
@@ -596,9 +613,11 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
         f_latex=latex(expr),
         f_value=f_value,
         partials=tuple(partials),
-        gradient_latex=_vector_latex([latex(c) for c in shown]),
+        gradient_latex=column_vector_latex([latex(c) for c in shown]),
         gradient_text=tuple(printing.sstr(c) for c in shown),
-        gradient_at_latex=_vector_latex(entries) if all(e is not None for e in entries) else None,
+        gradient_at_latex=column_vector_latex(entries)
+        if all(e is not None for e in entries)
+        else None,
         simplification=simplification,
         status=status,
         near_kink=bool(near_axes),

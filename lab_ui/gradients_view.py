@@ -183,21 +183,30 @@ def show_result(r: GradientResult) -> None:
     st.subheader(t("gradients.check_title"))
     st.dataframe(partials_table(r), hide_index=True, width="stretch")
     step = ", ".join(f"{h:.1e}" for h in r.step)
-    st.caption(t("gradients.check_caption", h=step, diff=sci(r.max_difference)))
-    show_status(r)
+    caption = t("gradients.check_caption", h=step, diff=sci(r.max_difference))
+    warnings = status_warnings(r)
+    st.caption(f"{caption} {t('gradients.check_see_below')}" if warnings else caption)
+    for warning in warnings:
+        st.warning(warning, icon=icons.WARNING)
     if r.norm is not None:
         show_norm(r.norm, r.point_latex)
 
 
-def show_status(r: GradientResult) -> None:
-    axes = ", ".join(p.name for p in r.partials if p.kink)
-    if r.status != "ok":
-        st.warning(
-            t(f"gradients.status.{r.status}", point=r.point_latex, axes=axes), icon=icons.WARNING
-        )
+def status_warnings(r: GradientResult) -> list[str]:
+    """The warnings under the check table: at most one says "not differentiable".
+
+    At a norm's kink the norm's own section says it, with the subgradients; the
+    general message would repeat it in other words.
+    """
+    warnings = []
+    said_by_norm = r.norm is not None and not r.norm.differentiable
+    if r.status != "ok" and not (r.status == "not_differentiable" and said_by_norm):
+        axes = ", ".join(p.name for p in r.partials if p.kink)
+        warnings.append(t(f"gradients.status.{r.status}", point=r.point_latex, axes=axes))
     if r.near_kink:
         near = ", ".join(r.names[k] for k in r.near_axes)
-        st.warning(t("gradients.near_kink", axes=near), icon=icons.WARNING)
+        warnings.append(t("gradients.near_kink", axes=near))
+    return warnings
 
 
 def show_norm(case: NormCase, point: str) -> None:
@@ -239,17 +248,20 @@ def rule_label(rule: str) -> str:
     return t(f"gradients.rules.name.{rule}")
 
 
-def rules_table(result: RulesResult) -> pd.DataFrame:
-    """All five rules at a glance: sizes, the exact symbolic check, the numerical one."""
-    checks = result.checks
-    return pd.DataFrame(
-        {
-            t("gradients.rules.col.rule"): [rule_label(c.rule) for c in checks],
-            t("gradients.rules.col.size"): [f"m = {c.m}, n = {c.n}" for c in checks],
-            t("gradients.rules.col.symbolic"): ["✓" if c.symbolic_matches else "✗" for c in checks],
-            t("gradients.rules.col.numeric"): [sci(c.max_error) for c in checks],
-        }
-    )
+def rules_table(result: RulesResult) -> str:
+    """All five rules at a glance, as a Markdown table: each rule typeset as the book
+    writes it, the sizes, the exact symbolic check and the numerical one."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", r"\|")  # a bare | would end the cell
+
+    head = [t(f"gradients.rules.col.{k}") for k in ("rule", "size", "symbolic", "numeric")]
+    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + " --- |" * len(head)]
+    for c in result.checks:
+        formula = c.formula_latex.replace(r"\|", r"\Vert ")  # \| would be read as a cell's |
+        mark = "✓" if c.symbolic_matches else "✗"
+        lines.append(f"| ${formula}$ | m = {c.m}, n = {c.n} | {mark} | {sci(c.max_error)} |")
+    return "\n".join(lines)
 
 
 def show_layout() -> None:

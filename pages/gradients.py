@@ -76,7 +76,7 @@ else:
     if checked.error:
         show_error(checked.error)
         st.stop()
-    st.dataframe(view.rules_table(checked.value), hide_index=True, width="stretch")
+    st.markdown(view.rules_table(checked.value))
     c1, c2 = st.columns([3, 1])
     choose(
         c1.selectbox,

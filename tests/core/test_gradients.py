@@ -30,9 +30,11 @@ from calc_core.gradients import (
     CurveView,
     FieldView,
     analyze,
+    column_vector_latex,
     dimension_of,
     field_view,
     parse_point,
+    row_stretch,
     simplify_gradient,
 )
 from calc_core.guard import WorkerPool
@@ -576,3 +578,23 @@ class TestDimensionOf:
 
     def test_a_norm_beside_a_coordinate(self):
         assert dimension_of("norm(x, 1) + x4") == 4
+
+
+@given(st.integers(0, 4), st.booleans(), st.integers(1, 4))
+def test_column_vectors_space_their_rows_by_their_tallest_entry(depth, root, rows):
+    """KaTeX gives every row the same height: stacked fractions need wider spacing."""
+    entry = "x"
+    for _ in range(depth):
+        entry = rf"\frac{{1}}{{{entry}}}"
+    if root:
+        entry = rf"\sqrt{{{entry}}}"
+    entries = ["y"] * (rows - 1) + [entry]
+    stretch = row_stretch(entries)
+    assert stretch >= 1 + 0.9 * depth
+    assert stretch > row_stretch(["y"] * rows) if depth else stretch == 1.0
+    shown = column_vector_latex(entries)
+    if depth:  # scoped in braces, so the next vector of the formula keeps its own spacing
+        assert shown.startswith(rf"{{\def\arraystretch{{{stretch:g}}}\left[")
+        assert shown.endswith(r"\right]}")
+    else:
+        assert shown == r"\left[\begin{matrix}" + r"\\".join(entries) + r"\end{matrix}\right]"
