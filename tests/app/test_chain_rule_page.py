@@ -372,6 +372,20 @@ def url_inputs(at: AppTest) -> dict[str, str]:
     return {k: v for k, v in at.query_params.items() if k != "lang"}
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("ad", ["reverse", "forward"])
+def test_every_derivative_column_names_its_variable(lang, ad):
+    """A header reads ∂f/∂v, v being the row's variable, never a bare "∂f/∂ (...)"."""
+    at = run(mode="graph", ad=ad, lang=lang)
+    headers = [str(h) for frame in at.dataframe for h in frame.value.columns]
+    partials = [h for h in headers if "∂" in h]
+    assert partials and all(re.search(r"∂f/∂v(?=[ （(]|$)", h) for h in partials), headers
+    assert (
+        t("chain_rule.col.variable", lang).endswith(" v")
+        and t("chain_rule.col.variable", lang) in headers
+    )
+
+
 class TestSwitchingViews:
     """Each view keeps its own inputs; none opens on an error; the URL is the screen."""
 
