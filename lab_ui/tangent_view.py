@@ -102,15 +102,21 @@ def extras() -> Extras:
     d1 = c1.checkbox(t("tangent.show_d1"), key="tangent_d1")
     d2 = c2.checkbox(t("tangent.show_d2"), key="tangent_d2")
     secant = c3.checkbox(t("tangent.show_secant"), key="tangent_secant")
+    # Never disabled (a disabled widget's faded label is unreadable, axe: color-contrast):
+    # choosing a step shows the secant it defines.
     h = choose(
         c4.select_slider,
         t("tangent.secant_h"),
         SECANT_STEPS,
         key="tangent_h",
         default=0.5,
-        disabled=not secant,
+        on_change=_show_secant,
     )
     return Extras(d1, d2, float(h) if secant else 0.0)
+
+
+def _show_secant() -> None:
+    st.session_state["tangent_secant"] = True
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,13 @@ class TestOptions:
         (code,) = at.code
         assert "6*x - 4" in code.value and "fmts=" in code.value
 
+    def test_choosing_a_secant_step_shows_that_secant(self):
+        at = run()
+        assert "Secant (h=0.2)" not in series_names(at)
+        at.select_slider(key="tangent_h").set_value(0.2).run()
+        assert at.checkbox(key="tangent_secant").value
+        assert series_names(at)[-1] == "Secant (h=0.2)"
+
     def test_the_view_follows_f_not_a_wild_second_derivative(self):
         at = run(f="tan(x)", x0="0.5", xmin="-5", xmax="5")
         before = spec(at)["layer"][0]["encoding"]["y"]["scale"]["domain"]
