@@ -381,6 +381,22 @@ def latex(exprs: Sequence[sp.Expr], notation: Notation) -> str:
 # ----------------------------------------------------------------------------- numbers
 
 
+def _undefined_as_typed(typed: sp.Expr, point) -> bool:
+    """The answer as typed has no value at ``point`` (astronomical size is not "no value")."""
+    try:
+        return probe.value(typed, point) is None
+    except probe.TooLarge:
+        return False
+
+
+def _expected_at(want: sp.Expr, point) -> str:
+    try:
+        v = probe.value(want, point)
+    except probe.TooLarge:
+        v = None
+    return "" if v is None else _fmt(v)
+
+
 def _fmt(value) -> str:
     """A number for a message: 4 -> '4', 0.7 -> '0.7', 2/3 -> '2/3', else 6 digits."""
     if not math.isfinite(float(value)):
@@ -500,7 +516,7 @@ def _compare(
     rows, holes, differ, uncancelled = [], [], [], False
     for k, p in enumerate(pts):
         verdict, a, b = probe.compare(got, want, p)
-        if verdict == "agree" and typed is not None and probe.value(typed, p) is None:
+        if verdict == "agree" and typed is not None and _undefined_as_typed(typed, p):
             verdict = "undefined"  # defined only after sympy simplified what was typed
         if verdict == "undefined":
             if cancel is not None and p[cancel] == 0:
@@ -533,9 +549,7 @@ def _compare(
         return ComponentCheck("undecided", shown, agree=agree)
     if hole is not None:
         where = _point_text(hole, used, spec.notation)
-        return ComponentCheck(
-            "undefined", shown, point=where, expected=_fmt(probe.value(want, hole))
-        )
+        return ComponentCheck("undefined", shown, point=where, expected=_expected_at(want, hole))
     if cancel is not None and (uncancelled or _needs_cancel(got, spec.cancel)):
         return ComponentCheck("unsimplified", shown, reason="cancel", agree=agree)
     if spec.simplified and sp.count_ops(got) > sp.count_ops(want) + OPS_SLACK:

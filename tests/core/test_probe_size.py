@@ -1,0 +1,91 @@
+"""Sampling never computes an astronomically large number: such a point decides nothing.
+
+An answer like ``atan(x+2)^(exp(x)^(2^pi)/(tanh(x)+3^x))`` is, at x = 1000, a number
+with about 10^3800 digits; mpmath would try to build it (an integer power with a
+3800-digit exponent) and the check would hang until the worker pool killed it. Every
+value past e^(+-HUGE_LOG) is refused before it is computed and the point is skipped.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calc_core import exercises as ex
+from calc_core import probe
+from calc_core.parser import parse, symbol
+
+x = symbol("x")
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: far below the pool's 3 s kill even on a loaded machine; a hang never returns at all
+QUICK = 2.0
+
+#: sympy keeps each as the base of a power (exp(x)^y would become exp(x*y): see below)
+bases = st.sampled_from(["atan(x+2)", "x^2 + 1", "3/2", "1 + 1/x^2", "-(x^2 + 2)", "sqrt(x)"])
+#: exponents of 10^160 and beyond at x = 1000
+huge_exponents = st.sampled_from(
+    ["exp(x)^9", "exp(exp(x/100))", "x^40*10^40", "3^x*exp(x)", "exp(x)^(2^pi)", "x^x"]
+)
+huge_arguments = st.sampled_from(["exp(x)^12", "exp(20*x)", "exp(exp(x/100))"])
+
+
+def _fast(call):
+    start = time.perf_counter()
+    result = call()
+    assert time.perf_counter() - start < QUICK
+    return result
+
+
+@SETTINGS
+@given(base=bases, exponent=huge_exponents)
+def test_an_astronomical_power_is_refused_not_computed(base, exponent):
+    expr = parse(f"({base})^({exponent})")
+    with pytest.raises(probe.TooLarge):
+        _fast(lambda: probe.value(expr, {x: sp.Integer(1000)}))
+
+
+@SETTINGS
+@given(fn=st.sampled_from(["exp", "sinh", "cosh", "sin", "cos", "tan"]), arg=huge_arguments)
+def test_a_function_of_an_astronomical_argument_is_refused(fn, arg):
+    expr = parse(f"{fn}({arg})")
+    with pytest.raises(probe.TooLarge):
+        _fast(lambda: probe.value(expr, {x: sp.Integer(1000)}))
+
+
+@SETTINGS
+@given(base=bases, exponent=huge_exponents)
+def test_a_point_where_the_answer_is_astronomical_is_skipped(base, exponent):
+    got = parse(f"({base})^({exponent})")
+    verdict, _, _ = _fast(lambda: probe.compare(got, parse("x^2"), {x: sp.Integer(1000)}))
+    assert verdict == "skip"
+
+
+@SETTINGS
+@given(exponent=huge_exponents)
+def test_an_exponential_of_a_huge_argument_costs_nothing_to_decide(exponent):
+    # exp(x)^(exp(x)^9) is exp(x*exp(9x)): mpmath carries e^(10^3912) as an exponent
+    expr = parse(f"exp(x)^({exponent})")
+    try:
+        _fast(lambda: probe.value(expr, {x: sp.Integer(1000)}))
+    except probe.TooLarge:
+        pass
+
+
+def test_ordinary_sizes_are_still_computed():
+    assert probe.value(parse("exp(x)^2"), {x: sp.Integer(100)}) > 10**86
+
+
+@SETTINGS
+@given(base=bases, exponent=huge_exponents, part=st.sampled_from(["exp", "const", "pow3"]))
+def test_an_astronomical_answer_is_checked_well_inside_the_kill(base, exponent, part):
+    feedback = _fast(lambda: ex.check_answer("first_principles", part, f"({base})^({exponent})"))
+    assert feedback.status in ("wrong", "undecided")
+
+
+def test_the_answer_that_once_hung_the_checker_is_answered():
+    text = "(atan((x+2)))^(((exp(x))^((2)^(pi)))/(tanh(x)+(3)^(x)))+3"
+    assert _fast(lambda: ex.check_answer("first_principles", "exp", text)).status == "wrong"
