@@ -8,6 +8,7 @@ value past e^(+-HUGE_LOG) is refused before it is computed and the point is skip
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
@@ -69,10 +70,8 @@ def test_a_point_where_the_answer_is_astronomical_is_skipped(base, exponent):
 def test_an_exponential_of_a_huge_argument_costs_nothing_to_decide(exponent):
     # exp(x)^(exp(x)^9) is exp(x*exp(9x)): mpmath carries e^(10^3912) as an exponent
     expr = parse(f"exp(x)^({exponent})")
-    try:
+    with contextlib.suppress(probe.TooLarge):
         _fast(lambda: probe.value(expr, {x: sp.Integer(1000)}))
-    except probe.TooLarge:
-        pass
 
 
 def test_ordinary_sizes_are_still_computed():
