@@ -79,7 +79,13 @@ def _spec(_builder: Callable[..., alt.TopLevelMixin], name: str, args: tuple, kw
     return spec
 
 
-def chart(builder: Callable[..., alt.TopLevelMixin], *args: Any, **kw: Any) -> None:
-    """``st.altair_chart(builder(*args, **kw))``, with the spec cached across reruns."""
+def chart(
+    builder: Callable[..., alt.TopLevelMixin], *args: Any, description: str, **kw: Any
+) -> None:
+    """``st.altair_chart(builder(*args, **kw))``, with the spec cached across reruns.
+
+    ``description`` is the chart's text alternative (:mod:`lab_ui.chart_text`): Streamlit
+    gives it to Vega, which labels the chart's SVG with it for screen readers.
+    """
     spec = _spec(builder, f"{builder.__module__}.{builder.__qualname__}", args, kw)
-    st.vega_lite_chart(spec, width="stretch")
+    st.vega_lite_chart(spec, width="stretch", alt=description)

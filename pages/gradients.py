@@ -3,6 +3,7 @@
 import streamlit as st
 
 from calc_core import gradients, matrix_rules
+from lab_ui import chart_text
 from lab_ui import gradients_view as view
 from lab_ui import url_state as us
 from lab_ui.charts import gradients as charts
@@ -62,11 +63,14 @@ if s.view == "explore":
         show_error(field.error, {"f": s.f, "at": s.at})
     elif n == 1:
         names = {"f": "f(x₁)", "df": "f′(x₁)"}
-        st.altair_chart(charts.curve_chart(field.value, names), width="stretch")
+        described = chart_text.curve_chart(field.value, s.f)
+        st.altair_chart(charts.curve_chart(field.value, names), width="stretch", alt=described)
         st.caption(t("gradients.curve_caption"))
     else:
         labels = {k: t(f"gradients.chart.{k}") for k in charts.LABELS}
-        st.vega_lite_chart(spec=charts.field_chart(field.value, labels), width="content")
+        described = chart_text.field_chart(field.value, s.f)
+        spec = charts.field_chart(field.value, labels)
+        st.vega_lite_chart(spec=spec, width="content", alt=described)
         st.caption(view.field_caption(field.value))
     view.show_book_code(out.value)
 else:

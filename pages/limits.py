@@ -4,7 +4,7 @@ import streamlit as st
 
 from calc_core import limits
 from calc_core.differences import SCHEMES
-from lab_ui import draw, icons, tables
+from lab_ui import chart_text, draw, icons, tables
 from lab_ui import url_state as us
 from lab_ui.charts import limits as charts
 from lab_ui.choices import choose
@@ -70,7 +70,8 @@ st.info(
 )
 if r.sweep is not None:
     axis = {k: t(f"limits.axis.{k}") for k in ("h", "error", "scheme", "best", "theory", "eps")}
-    draw.chart(charts.error_vs_h, r.sweep, labels, axis)
+    described = chart_text.error_chart(r.sweep, labels, r.f_text, r.x0)
+    draw.chart(charts.error_vs_h, r.sweep, labels, axis, description=described)
     st.caption(t("limits.chart_caption"))
     st.dataframe(tables.scheme_table(r.sweep), hide_index=True, width="stretch")
 
@@ -81,7 +82,8 @@ if view.error:
     show_error(view.error, {"f": s.f})
 else:
     names = {k: t(f"limits.series.{k}") for k in ("f", "secant", "tangent")}
-    draw.chart(charts.secant_chart, view.value, names, float(s.x0))
+    described = chart_text.secant_chart(view.value, s.f, float(s.x0))
+    draw.chart(charts.secant_chart, view.value, names, float(s.x0), description=described)
     m1, m2 = st.columns(2)
     m1.metric(t("limits.secant_slope"), tables.num(view.value.secant_slope))
     m2.metric(t("limits.tangent_slope"), tables.num(view.value.tangent_slope))

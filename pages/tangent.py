@@ -3,7 +3,7 @@
 import streamlit as st
 
 from calc_core import tangent
-from lab_ui import draw
+from lab_ui import chart_text, draw
 from lab_ui import tangent_view as view
 from lab_ui import url_state as us
 from lab_ui.charts import tangent as charts
@@ -45,7 +45,9 @@ if at.error:
 view.show_summary(cur, at.value, extras)
 
 series, marks, axes, notes = view.build(cur, at.value, extras, settings)
-draw.chart(charts.tangent_chart, series, marks, axes)
+extra_names = [c.name for c in series if c.key not in ("f", "tangent")]
+described = chart_text.tangent_chart(cur, at.value, extra_names)
+draw.chart(charts.tangent_chart, series, marks, axes, description=described)
 view.show_notes(notes)
 view.download(series)
 with st.expander(t("shell.book_code"), expanded=False):

@@ -529,6 +529,24 @@ def test_gradients_take_n_from_f_when_the_link_gives_none(app):
     assert_no_exception(app)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_chart_tells_screen_readers_what_it_shows(app, lang):
+    """The chart's text alternative (lab_ui.chart_text) is the chart's accessible name
+    (Vega-Embed labels the chart's container, role graphics-document, with it)."""
+    app.open(f"tangent?f={quote('x^3 - 1/x')}&x0=1&xmin=0&xmax=3&lang={lang}")
+    app.wait_for_charts(1)
+    expected = {
+        "en": "Chart of f(x) = x^3 - 1/x for x from 0 to 3, pole at x = 0, "
+        "tangent y = 4x − 4 at x = 1.",
+        "zh": "函数 f(x) = x^3 - 1/x 在 x 从 0 到 3 上的图像，在 x = 0 处有极点，"
+        "在 x = 1 处的切线 y = 4x − 4。",
+    }[lang]
+    chart = app.main.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart).to_have_attribute("aria-label", expected)
+    expect(chart).to_have_attribute("role", "graphics-document")
+    expect(app.main.get_by_label(expected, exact=True)).to_have_count(1)
+
+
 # --------------------------------------------------------------------- screenshots
 
 
