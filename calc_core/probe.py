@@ -38,10 +38,13 @@ from functools import lru_cache
 import mpmath
 import sympy as sp
 
+from calc_core.budget import within
 from calc_core.domain import HUGE_LOG, TRIG_ARG_LOG10
 
 #: Significant digits of a first evaluation; a difference is confirmed at twice this.
 DIGITS = 40
+#: sympy's own evaluation, for a node mpmath is not given, gets this long per point
+FALLBACK_SECONDS = 0.2
 #: Random points on the domain (special points and their neighbours come on top).
 RANDOM_POINTS = 48
 #: At most this many special points (zeros of arguments) per formula pair.
@@ -155,6 +158,9 @@ _FUNCS: dict[type, Callable] = {
     sp.tanh: mpmath.tanh,
     sp.Abs: abs,
     sp.sign: mpmath.sign,
+    # sympy writes |a^b| as |a|^re(b); in the real domain re is the identity, im is 0
+    sp.re: lambda u: u,
+    sp.im: lambda u: mpmath.mpf(0),
 }
 
 
@@ -231,7 +237,9 @@ def value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], digits: int = DIGIT
     Raises
     ------
     TooLarge
-        When a sub-expression is astronomically large there: the point decides nothing.
+        When a sub-expression is astronomically large there, or sympy's evaluation of a
+        form mpmath is not given (rare) overruns ``FALLBACK_SECONDS``: the point decides
+        nothing.
     """
     with mpmath.workdps(digits):
         try:
@@ -239,7 +247,10 @@ def value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], digits: int = DIGIT
             fn = _compiled(expr)
             if fn is not None:
                 return +fn(env)
-            return _real(mpmath.mpmathify(sp.N(expr.xreplace(point), digits)))
+            done, v = within(lambda: sp.N(expr.xreplace(point), digits), FALLBACK_SECONDS)
+            if not done:
+                raise TooLarge("sympy's evaluation")
+            return _real(mpmath.mpmathify(v))
         except (_Undefined, ZeroDivisionError, OverflowError, ValueError, TypeError):
             return None
 

@@ -88,3 +88,32 @@ def test_an_astronomical_answer_is_checked_well_inside_the_kill(base, exponent, 
 def test_the_answer_that_once_hung_the_checker_is_answered():
     text = "(atan((x+2)))^(((exp(x))^((2)^(pi)))/(tanh(x)+(3)^(x)))+3"
     assert _fast(lambda: ex.check_answer("first_principles", "exp", text)).status == "wrong"
+
+
+@SETTINGS
+@given(base=st.sampled_from(["x^2 + 2", "x*(x-1)", "3/2", "exp(x)"]), k=st.integers(1, 3))
+def test_abs_of_a_power_is_evaluated_by_mpmath_not_sympy(base, k):
+    # sympy writes |a^b| as |a|^re(b): re must not send the point to sympy's slow evaluation
+    expr = parse(f"abs(({base})^(x^{k}))")
+    assert probe._compiled(expr) is not None
+    at = {x: sp.Integer(3)}
+    want = abs(sp.N(parse(base).subs(x, 3) ** (3**k), 50))
+    assert abs(probe.value(expr, at) - want) <= want * sp.Float("1e-30")
+
+
+class _Endless(sp.Function):
+    """A node mpmath is not given, whose sympy evaluation never ends."""
+
+    def _eval_evalf(self, prec):
+        while True:
+            pass
+
+
+def test_sympys_own_evaluation_is_bounded_for_a_form_mpmath_is_not_given():
+    with pytest.raises(probe.TooLarge):
+        _fast(lambda: probe.value(_Endless(x) + 1, {x: sp.Integer(2)}))
+
+
+def test_the_answer_sympy_rewrote_with_re_is_answered():
+    text = "abs(((x)/(x))/((x*(x-1))^((x+2))*(x^2+2)^((x)^(x^2))))"
+    assert _fast(lambda: ex.check_answer("first_principles", "exp", text)).status == "wrong"
