@@ -24,6 +24,8 @@ TOPICS = [
     ("chain-rule", "pages/chain-rule.py", "nav.chain_rule", ":material/link:"),
     ("exercises", "pages/exercises.py", "nav.exercises", ":material/school:"),
 ]
+#: For teachers, after the topics: class mode (lab_ui.class_view).
+TEACHING = [("class", "pages/class.py", "nav.class", ":material/groups:")]
 
 
 def main() -> None:
@@ -35,13 +37,16 @@ def main() -> None:
     st.sidebar.caption(t("app.tagline"))
     path, key, icon = HOME
     home = st.Page(HERE / path, title=t(key), icon=icon, default=True)
-    topics = [
-        st.Page(HERE / path, title=t(key), icon=icon, url_path=slug)
-        for slug, path, key, icon in TOPICS
-    ]
+    topics, teaching = (
+        [
+            st.Page(HERE / path, title=t(key), icon=icon, url_path=slug)
+            for slug, path, key, icon in group
+        ]
+        for group in (TOPICS, TEACHING)
+    )
     # One flat list: Streamlit draws a section's header as a <div> inside the <ul> of its
     # links, which screen readers cannot read as a list (axe: list, listitem).
-    navigation = st.navigation([home, *topics])
+    navigation = st.navigation([home, *topics, *teaching])
     warn_bad_params(bad)
     navigation.run()
 

@@ -9,7 +9,8 @@ id ``main`` uses ``answer_<edition>_<n>`` and ``check_<edition>_<n>``; any other
 appends its id (``answer_en_1_pow3``); choices use ``choice_...``; the reveal toggle
 is ``reveal_<edition>_<n>``; the norm's dimension ``dim_<edition>_<n>``. Answers are
 kept when the learner switches exercises; a verdict stays on screen while the box
-holds the text that was checked. Progress lives in ``st.session_state``.
+holds the text that was checked. Progress lives in ``st.session_state``; every verdict
+shown goes through :func:`lab_ui.learner.checked` (saved progress, class statistics).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import streamlit as st
 
 from calc_core import exercises as ex
 from calc_core.answers import MAX_ANSWER_LENGTH, ComponentCheck, Feedback
-from lab_ui import icons
+from lab_ui import checks, icons, learner
 from lab_ui import url_state as us
 from lab_ui.choices import choose
 from lab_ui.i18n import catalog, current_language, t
@@ -26,7 +27,7 @@ from lab_ui.links import page_link
 from lab_ui.shell import compute, show_error
 from lab_ui.tables import explain_derivative
 
-PROGRESS = "_exercise_progress"
+PROGRESS = learner.PROGRESS
 CHECKED = "_exercise_checked_"
 KEEP = "_exercise_keep_"
 SHOWN = "_exercise_shown"
@@ -87,6 +88,13 @@ def _key(edition: str, n: int, part_id: str) -> str:
 
 def _progress(edition: str, item: str) -> set[str]:
     return st.session_state.setdefault(PROGRESS, {}).setdefault(f"{edition}.{item}", set())
+
+
+def _verdict(edition: str, k: str, check: learner.Check, solved: bool) -> None:
+    """A verdict just shown: tick the part if solved; save it and record it (never waits)."""
+    if solved:
+        _progress(edition, check.exercise).add(check.part)
+    learner.checked(edition, k, check, solved, st.session_state.get(CHECKED + k))
 
 
 def solved(edition: str, exercise: ex.Exercise) -> bool:
@@ -245,10 +253,10 @@ def _formula(edition: str, n: int, exercise: ex.Exercise, part: ex.Part, dim: in
     out = compute(ex.check_answer, exercise.id, part.id, text, dim)
     if out.error:
         show_error(out.error, {"answer": text})
+        _verdict(edition, k, checks.from_error(exercise.id, part.id, text, out.error), False)
         return
     feedback(out.value, _text(exercise.id, "parts", part.id, "hint"))
-    if out.value.solved:
-        _progress(edition, exercise.id).add(part.id)
+    _verdict(edition, k, checks.from_feedback(exercise.id, part.id, out.value), out.value.solved)
 
 
 def _choice(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None:
@@ -269,11 +277,9 @@ def _choice(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None:
     if choice is None or not _checked(k, choice):
         return
     why = _text(exercise.id, "parts", part.id, "why", choice)
-    if ex.check_choice(exercise.id, part.id, choice):
-        st.success(why, icon=icons.OK)
-        _progress(edition, exercise.id).add(part.id)
-    else:
-        st.error(why, icon=icons.WRONG)
+    right = ex.check_choice(exercise.id, part.id, choice)
+    (st.success if right else st.error)(why, icon=icons.OK if right else icons.WRONG)
+    _verdict(edition, k, checks.from_choice(exercise.id, part.id, choice, right), right)
 
 
 def _example(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None:
@@ -294,13 +300,15 @@ def _example(edition: str, n: int, exercise: ex.Exercise, part: ex.Part) -> None
     out = compute(ex.check_example, f_text, x0_text)
     if out.error:
         show_error(out.error, {"f": f_text, "x0": x0_text})
+        raw = f"f(x) = {f_text}, x0 = {x0_text}"
+        _verdict(edition, k, checks.from_error(exercise.id, part.id, raw, out.error), False)
         return
     r = out.value
+    _verdict(edition, k, checks.from_example(exercise.id, part.id, r), r.status == "right")
     shown = {"derivative": r.derivative_latex, "x0": r.x0_latex, "value": r.value}
     if r.status == "right":
         kind = t(f"exercises.example.kind.{r.kind}")
         st.success(t("exercises.example.right", **shown) + " " + kind, icon=icons.OK)
-        _progress(edition, exercise.id).add(part.id)
     elif r.status == "not_zero":
         st.error(t("exercises.example.not_zero", **shown), icon=icons.WRONG)
     elif r.status == "undecided":

@@ -14,7 +14,7 @@ import streamlit as st
 
 from calc_core.errors import INTERNAL_ERROR, InputError
 from calc_core.guard import default_pool
-from lab_ui import icons, page_run
+from lab_ui import icons, learner, page_run
 from lab_ui.choices import choose
 from lab_ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, error_message, literal, t
 
@@ -105,6 +105,7 @@ def page_header(title_key: str, intro_key: str) -> None:
     bad = init_language()
     if not st.session_state.get("_via_entry"):
         language_switch()
+    learner.start()  # saved progress, ?class= (after the language: it may say something)
     st.title(t(title_key))
     lang = st.session_state.lang
     st.caption(t(intro_key) + " " + t("shell.book_link", url=BOOK_URL[lang]))
