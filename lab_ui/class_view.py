@@ -128,8 +128,19 @@ def live(class_id: int) -> None:
             t("class.col.count"): [m.count for m in minutes],
         }
     )
+    right = sum(m.count for m in minutes if m.verdict == "right")
+    alt = t(
+        "class.chart_alt",
+        answers=sum(m.count for m in minutes),
+        right=right,
+        minutes=len({m.minute for m in minutes}),
+    )
     st.bar_chart(
-        frame, x=t("class.col.minute"), y=t("class.col.count"), color=t("class.col.verdict")
+        frame,
+        x=t("class.col.minute"),
+        y=t("class.col.count"),
+        color=t("class.col.verdict"),
+        alt=alt,
     )
 
 
