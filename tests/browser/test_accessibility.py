@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import TOPICS
+from dashboard import TEACHING, TOPICS
 from lab_ui.i18n import LANGUAGES
 from tests.browser.conftest import unavailable
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).resolve().parent
 AXE_DIR = HERE / "axe"
-PAGES = ["", *(slug for slug, *_ in TOPICS)]
+PAGES = ["", *(slug for slug, *_ in [*TOPICS, *TEACHING])]
 BLOCKING = ("serious", "critical")
 
 _RUN_AXE = """async () => {

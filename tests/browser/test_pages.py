@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from calc_core.errors import InputError
-from dashboard import HOME, TOPICS
+from dashboard import HOME, TEACHING, TOPICS
 from lab_ui import home
 from lab_ui.i18n import LANGUAGES, error_message, t
 from tests.choice_cases import WIDGETS
@@ -34,6 +34,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 SLUGS = [slug for slug, *_ in TOPICS]  # every topic at its own url_path
 PAGES = ["", *SLUGS]  # and the home page at the root
+NAVIGATION = [*PAGES, *(slug for slug, *_ in TEACHING)]  # then the Class page
 NAV_KEYS = {"": HOME[1]} | {slug: key for slug, _file, key, _icon in TOPICS}
 PREVIEW_BOX = (480, 270)  # the home cards' pictures: width, height at most
 
@@ -203,7 +204,7 @@ class TestNavigation:
         titles = {}
         for slug in [*PAGES[1:], PAGES[0]]:
             links = app.nav_links()
-            assert list(links) == PAGES  # in the book's order, under the home page
+            assert list(links) == NAVIGATION  # in the book's order, under the home page
             link = links[slug]
             label = link.locator('[data-testid="stMarkdownContainer"]').inner_text()
             assert label.strip() == t(NAV_KEYS[slug], "en")
