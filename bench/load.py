@@ -18,9 +18,9 @@ step instead, like a class typing what the teacher shows. Reported:
   session per replica, then with all N, giving the memory per extra session;
 - the hostile-session delay: a few probe sessions time their reruns in windows that
   alternate between quiet and hostile; in a hostile window ``--hostile N`` more
-  sessions each submit an input that keeps sympy busy for longer than the 3 s limit,
-  a new copy every 0.5 s without waiting (strangers hammering Enter). Reported: the
-  probes' median and p95 in hostile windows next to their quiet ones (the ratio of
+  sessions each submit the costliest input we know (:data:`bench.corpus.HEAVY`, an
+  exercise answer), a new copy every 0.5 s without waiting (strangers hammering Enter).
+  Reported: the cost of one such check, and the probes' median and p95 in hostile windows next to their quiet ones (the ratio of
   medians, and the difference).
 
 A benchmark, not a test: loopback only, every loop bounded in count and time.
@@ -42,7 +42,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.corpus import SLOW_IN_SYMPY
+from bench.corpus import HEAVY, HEAVY_WIDGET
 from dashboard import TOPICS
 from deploy.run_replicas import Cluster, Replica
 from tools.st_session import Session
@@ -418,16 +418,33 @@ async def probe_window(
     return stats.latencies["probe"], sum(stats.errors.values())
 
 
+def attack_cost(copies: int = 3) -> float:
+    """CPU seconds one hostile rerun costs a worker: the exercise check of new copies of
+    :data:`HEAVY`, in this process (median)."""
+    from calc_core import exercises
+
+    costs = []
+    for k in range(copies):
+        start = time.process_time()
+        exercises.check_answer("first_principles", "exp", f"{HEAVY} + {987_654 + k}")
+        costs.append(time.process_time() - start)
+    return statistics.median(costs)
+
+
 async def hostile_phase(target: Target, args) -> dict:
     """Probe latency in alternating quiet and hostile windows (drift on a shared machine
     affects both alike); the attackers' last computations end before a quiet window."""
     stats = Stats()
     probes = [await open_session(target.url, stats, page="limits") for _ in range(args.probes)]
     probes = [p for p in probes if p is not None]
-    attackers = [await open_session(target.url, stats, page="limits") for _ in range(args.hostile)]
+    attackers = [
+        await open_session(target.url, stats, page="exercises") for _ in range(args.hostile)
+    ]
     attackers = [a for a in attackers if a is not None]
     if not probes or not attackers:
         raise SystemExit(f"cannot open probe sessions: {dict(stats.errors)}")
+    if any(HEAVY_WIDGET not in a.widgets for a in attackers):
+        raise SystemExit(f"the exercises page has no widget {HEAVY_WIDGET!r} to attack")
     # warm the probes' code paths (not their inputs: every probe input below is new)
     await probe_window(probes, 2.0, args.probe_think, first_k=10)
     windows: dict[str, list[float]] = {"quiet": [], "hostile": []}
@@ -446,8 +463,8 @@ async def hostile_phase(target: Target, args) -> dict:
                 count = 0
                 await asyncio.sleep(random.uniform(0, 0.5))  # attackers do not press in step
                 while time.time() < stop_at and count < 200:
-                    text = f"{SLOW_IN_SYMPY} + {start + count}"  # new each time: no cache hit
-                    await attacker.ws.send(attacker.rerun_request(widgets={"f": text}))
+                    text = f"{HEAVY} + {start + count}"  # new each time: no cache hit
+                    await attacker.ws.send(attacker.rerun_request(widgets={HEAVY_WIDGET: text}))
                     count += 1  # no waiting for the answer: a new one every 0.5 s
                     await asyncio.sleep(0.5)
                 return count
@@ -483,7 +500,8 @@ async def hostile_phase(target: Target, args) -> dict:
         "attackers": len(attackers),
         "rounds": args.rounds,
         "submitted_hostile": submitted,
-        "input": SLOW_IN_SYMPY,
+        "input": HEAVY,
+        "cpu_per_attack_s": attack_cost(),
         "probe_latency": {name: summary(v) for name, v in windows.items()},
         "delay_p50_s": statistics.median(hostile) - statistics.median(quiet) if both else None,
         "delay_p95_s": percentile(hostile, 0.95) - percentile(quiet, 0.95) if both else None,
@@ -563,6 +581,7 @@ def report_hostile(result: dict) -> None:
         f"(each one per 0.5 s, {hostile['submitted_hostile']} in all), "
         f"{hostile['probes']} probe sessions, {hostile['rounds']} quiet/hostile rounds =="
     )
+    print(f"  each hostile rerun costs a worker {hostile['cpu_per_attack_s']:.2f} s of CPU")
     for name in ("quiet", "hostile"):
         s = pl[name]
         print(f"  probes {name:6s} n={s['n']:4d}  p50 {s['p50_s']:.3f} s  p95 {s['p95_s']:.3f} s")
