@@ -20,8 +20,8 @@ step instead, like a class typing what the teacher shows. Reported:
   alternate between quiet and hostile; in a hostile window ``--hostile N`` more
   sessions each submit the costliest input we know (:data:`bench.corpus.HEAVY`, an
   exercise answer), a new copy every 0.5 s without waiting (strangers hammering Enter).
-  Reported: the cost of one such check, and the probes' median and p95 in hostile windows next to their quiet ones (the ratio of
-  medians, and the difference).
+  Reported: the cost of one such check, and the probes' median and p95 in hostile
+  windows next to their quiet ones (the ratio of medians, and the difference).
 
 A benchmark, not a test: loopback only, every loop bounded in count and time.
 The machine is shared; the load average at the start is printed with the figures.
