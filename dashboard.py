@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from lab_ui.i18n import t
-from lab_ui.shell import init_language, language_switch, warn_bad_params
+from lab_ui.shell import init_language, language_switch, warm_pool, warn_bad_params
 
 HERE = Path(__file__).parent
 
@@ -31,6 +31,7 @@ TEACHING = [("class", "pages/class.py", "nav.class", ":material/groups:")]
 def main() -> None:
     title = f"{t('app.title', 'en')} · {t('app.title', 'zh')}"  # Calculus Lab · 微积分实验室
     st.set_page_config(page_title=title, page_icon="∂", layout="wide")
+    warm_pool()
     st.session_state["_via_entry"] = True
     bad = init_language()
     language_switch()

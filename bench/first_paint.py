@@ -16,6 +16,8 @@ context (empty cache, new session) for every load. Two figures:
   fresh reference server.
 
 Reported: medians, and each page's median over the reference's median (the ratio).
+``--baseline DIR`` serves another checkout's pages too (``<page>@baseline``), in the
+same rounds: before/after figures of a change from one run on a noisy machine.
 Targets (issue 13): first chart within 1.3x the reference on every page, first visit
 after a start within 1.5x.
 """
@@ -30,7 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-from deploy.run_replicas import Replica
+from deploy.run_replicas import ROOT, Replica
 from tools.browser import CHROMIUM_ARGS, find_chromium
 
 #: (name, script, path with its query) -- the reference first, then the pages with charts.
@@ -83,34 +85,43 @@ def _url(replica: Replica, path: str) -> str:
     return f"{replica.url}/{path}"
 
 
-def _serve(script: str) -> Replica:
-    return Replica(script=script).start(timeout=120)
+def _serve(root: Path, script: str) -> Replica:
+    # the checkout's own modules first, whatever PYTHONPATH the bench itself runs with
+    return Replica(script=script, root=root, env={"PYTHONPATH": str(root)}).start(timeout=120)
 
 
-def warm_loads(browser, rounds: int) -> dict[str, list[float]]:
+def apps(baseline: Path | None = None) -> list[tuple[str, Path, str, str]]:
+    """(name, checkout, script, path): :data:`APPS` from this checkout, then, with a
+    ``baseline`` checkout, its pages again as ``<page>@baseline``."""
+    listed = [(name, ROOT, script, path) for name, script, path in APPS]
+    if baseline is not None:
+        listed += [(f"{n}@baseline", baseline, s, p) for n, s, p in APPS if n != "reference"]
+    return listed
+
+
+def warm_loads(browser, rounds: int, listed: list[tuple[str, Path, str, str]]) -> dict:
     """First chart on servers past their first visit, the apps taking turns per round."""
-    servers = {script: _serve(script) for script in {script for _, script, _ in APPS}}
+    servers = {(root, script): _serve(root, script) for _, root, script, _ in listed}
     try:
-        for _name, script, path in APPS:  # each server's first visit is not measured here
-            first_chart_seconds(browser, _url(servers[script], path))
-        times: dict[str, list[float]] = {name: [] for name, *_ in APPS}
+        for _name, root, script, path in listed:  # a server's first visit is not measured here
+            first_chart_seconds(browser, _url(servers[root, script], path))
+        times: dict[str, list[float]] = {name: [] for name, *_ in listed}
         for _ in range(rounds):
-            for name, script, path in APPS:
-                times[name].append(first_chart_seconds(browser, _url(servers[script], path)))
+            for name, root, script, path in listed:
+                url = _url(servers[root, script], path)
+                times[name].append(first_chart_seconds(browser, url))
         return times
     finally:
         for server in servers.values():
             server.stop()
 
 
-def first_visits(browser, rounds: int, names: list[str]) -> dict[str, list[float]]:
+def first_visits(browser, rounds: int, listed: list[tuple[str, Path, str, str]]) -> dict:
     """First chart of the first visit to a server just started, per app, interleaved."""
-    times: dict[str, list[float]] = {name: [] for name in names}
+    times: dict[str, list[float]] = {name: [] for name, *_ in listed}
     for _ in range(rounds):
-        for name, script, path in APPS:
-            if name not in names:
-                continue
-            server = _serve(script)
+        for name, root, script, path in listed:
+            server = _serve(root, script)
             try:
                 times[name].append(first_chart_seconds(browser, _url(server, path)))
             finally:
@@ -137,8 +148,17 @@ def summarise(times: dict[str, list[float]], target: float) -> list[dict]:
     return rows
 
 
-def measure(rounds: int = 7, visit_rounds: int = 3, visit_pages: list[str] | None = None) -> dict:
-    """Both figures; raises :class:`Unavailable` when Chromium or Playwright is missing."""
+def measure(
+    rounds: int = 7,
+    visit_rounds: int = 3,
+    visit_pages: list[str] | None = None,
+    baseline: Path | None = None,
+) -> dict:
+    """Both figures; raises :class:`Unavailable` when Chromium or Playwright is missing.
+
+    ``visit_pages``: the pages whose first visit after a start is measured (all by
+    default); ``baseline``: another checkout (an older commit) measured in the same run.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as err:
@@ -148,18 +168,20 @@ def measure(rounds: int = 7, visit_rounds: int = 3, visit_pages: list[str] | Non
     chromium = find_chromium()
     if chromium is None:
         raise Unavailable("Chromium not found at /usr/bin/chromium: apt-get install chromium")
-    names = [name for name, *_ in APPS]
-    visit_names = ["reference", *(visit_pages or names[1:])]
+    listed = apps(baseline)
+    visited = [a for a in listed if visit_pages is None or a[0].split("@")[0] in visit_pages]
+    visited = [listed[0], *(a for a in visited if a[0] != "reference")]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     started = time.perf_counter()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            warm = warm_loads(browser, rounds)
-            visits = first_visits(browser, visit_rounds, visit_names)
+            warm = warm_loads(browser, rounds, listed)
+            visits = first_visits(browser, visit_rounds, visited)
         finally:
             browser.close()
     return {
+        "baseline": None if baseline is None else str(baseline),
         "rounds": rounds,
         "visit_rounds": visit_rounds,
         "load_average_1min_at_start": load,
@@ -205,9 +227,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7, help="warm loads per app")
     parser.add_argument("--visit-rounds", type=int, default=3, help="server starts per app")
     parser.add_argument("--pages", nargs="*", help="pages whose first visit is measured")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="another checkout (git worktree add DIR <commit>) measured in the same run",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the raw figures here")
     args = parser.parse_args(argv)
-    figures = measure(args.rounds, args.visit_rounds, args.pages)
+    figures = measure(args.rounds, args.visit_rounds, args.pages, args.baseline)
     report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")

@@ -195,11 +195,16 @@ class WorkerPool:
         return self._new_worker()
 
     def _give_back(self, worker: WorkerProcess) -> None:
+        server = self._server
+        retire = worker.light and server is not None and server.usable()  # forks exist now
         with self._lock:
-            if not self._closed and len(self._idle) < self._size:
+            if not retire and not self._closed and len(self._idle) < self._size:
                 self._idle.append(worker)
                 return
-        worker.kill()
+        if retire:
+            worker.stop()
+        else:
+            worker.kill()
 
     def _replenish(self) -> None:
         """Start a replacement worker in the background after a kill."""
@@ -214,10 +219,29 @@ class WorkerPool:
         threading.Thread(target=start, daemon=True, name="calc-core-replenish").start()
 
     def warm(self) -> None:
-        """Start the idle workers now, so the first visitor does not wait for imports."""
+        """Start the idle workers now, so the first visitor does not wait for imports.
+
+        Where workers are forked, a light spawned worker (numpy and sympy only) starts
+        first and is the spare for a visitor arriving right after a start; the fork
+        server, which imports everything and runs the book's examples before it forks
+        (seconds, on a busy machine), starts once that worker is up: one at a time, they
+        leave the CPU to the first page's own imports. The light worker retires once
+        forks exist.
+        """
+        if self._fork and self._server is None and not self._idle:
+            bridge = WorkerProcess(light=True)
+            with self._lock:
+                self._idle.append(bridge)
+            bridge.wait_ready(self._startup_timeout)  # a caller that took it waits as well
         server = self._fork_server()
         if server is not None:
             server.ready.wait(self._startup_timeout)
+            if server.usable():
+                with self._lock:
+                    bridges = [w for w in self._idle if w.light]
+                    self._idle = [w for w in self._idle if not w.light]
+                for bridge in bridges:
+                    bridge.stop()
         workers = [self._new_worker() for _ in range(self._size)]
         for worker in workers:
             if worker.wait_ready(self._startup_timeout):

@@ -10,6 +10,9 @@ A worker ends quietly: Ctrl+C in the server's terminal (which reaches the whole
 process group), a parent that exits before reading the port, or a connection
 that closes while a job runs all end it without a traceback on the terminal.
 
+``python -m calc_core.worker --light`` imports numpy and sympy only (each topic's
+module comes with its first job): the pool's stand-in while the fork server starts.
+
 ``python -m calc_core.worker --fork-server`` (Linux) pays the imports once, prints
 ``ready`` and then forks a worker for each ``<request id> <hex key> <niceness or ->``
 line on stdin; each child prints ``<request id> <pid> <port>`` and serves as above.
@@ -139,8 +142,12 @@ def _quiet_interrupt() -> None:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def prepare() -> None:
-    """What every worker does before its first job: cap memory, lower priority, import."""
+def prepare(preload: bool = True) -> None:
+    """What every worker does before its first job: cap memory, lower priority, import.
+
+    ``preload=False`` (a *light* worker) imports numpy and sympy only; each topic's
+    module is imported by its first job.
+    """
     limit_memory()
     if hasattr(os, "nice"):  # POSIX: user input's mathematics yields the CPU to the web server
         with contextlib.suppress(OSError):
@@ -148,7 +155,8 @@ def prepare() -> None:
     import numpy  # noqa: F401  - pay the imports before the first job
     import sympy  # noqa: F401
 
-    _preload_topics()
+    if preload:
+        _preload_topics()
 
 
 def listen_and_serve(key: bytes, announce) -> None:
@@ -166,12 +174,12 @@ def listen_and_serve(key: bytes, announce) -> None:
             serve(conn)
 
 
-def main() -> None:
+def main(light: bool = False) -> None:
     _quiet_interrupt()
     key = bytes.fromhex(sys.stdin.readline().strip())
     if not key:  # the parent exited before handing over a key
         return
-    prepare()
+    prepare(preload=not light)
     listen_and_serve(key, _announce)
 
 
@@ -268,4 +276,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--fork-server"]:
         fork_server()
     else:
-        main()
+        main(light=sys.argv[1:] == ["--light"])

@@ -140,31 +140,43 @@ class WorkerProcess:
     """One worker and the connection to it: spawned, or forked from a :class:`ForkServer`.
 
     ``niceness`` (forked only): the worker is made for one call at that lower CPU
-    priority, not kept as a spare (``on_demand``).
+    priority, not kept as a spare (``on_demand``). ``light`` (spawned only): the worker
+    imports numpy and sympy but not every topic, so it is up in about half the time;
+    the pool uses one while its fork server starts, and retires it once forks exist.
     """
 
-    def __init__(self, server: ForkServer | None = None, niceness: int | None = None) -> None:
+    def __init__(
+        self, server: ForkServer | None = None, niceness: int | None = None, light: bool = False
+    ) -> None:
         self.key = secrets.token_bytes(32)
         self.server = server
         self.niceness = niceness if server is not None else None
         self.on_demand = self.niceness is not None
-        self.process = None if server is not None else _popen()
+        self.light = light and server is None
+        self.process = None if server is not None else _popen(*(["--light"] if self.light else []))
         self.pid = self.process.pid if self.process is not None else None
+        if self.process is not None:  # the key first: the worker imports once it has it
+            with contextlib.suppress(OSError):
+                self.process.stdin.write(self.key.hex().encode() + b"\n")
+                self.process.stdin.close()
         self.conn = None
         self.ready = False
+        self._connecting = threading.Lock()
         self.demoted = self.on_demand  # a lowered priority cannot be raised again
         self.replaced = False  # the pool has started a spare in its place
 
     def wait_ready(self, timeout: float) -> bool:
-        """Hand over the key, learn the worker's port, connect (once)."""
+        """Learn the worker's port and connect (once; other callers wait for it)."""
+        with self._connecting:
+            return self._connect(timeout)
+
+    def _connect(self, timeout: float) -> bool:
         if self.ready:
             return True
         try:
             if self.server is not None:
                 self.pid, port = self.server.fork(self.key, timeout, self.niceness)
             else:
-                self.process.stdin.write(self.key.hex().encode() + b"\n")
-                self.process.stdin.close()
                 port = int(_readline(self.process.stdout, timeout))
             self.conn = Client(("127.0.0.1", port), authkey=self.key)
             self.ready = True

@@ -190,8 +190,11 @@ class Replica:
     detach : bool
         Start it in its own session/process group so it outlives its parent.
     script : str
-        The app to run, relative to the repository (``bench.first_paint`` serves its
+        The app to run, relative to ``root`` (``bench.first_paint`` serves its
         reference app the same way).
+    root : Path
+        The checkout to run it from (this repository; ``bench.first_paint --baseline``
+        serves an older checkout beside it).
     """
 
     def __init__(
@@ -203,9 +206,11 @@ class Replica:
         env: dict[str, str] | None = None,
         detach: bool = False,
         script: str = "dashboard.py",
+        root: Path = ROOT,
     ) -> None:
         self.port = port or free_port()
         self.script = script
+        self.root = Path(root)
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.options = dict(options or {})
         self.env = dict(env or {})
@@ -236,7 +241,7 @@ class Replica:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 self.command(),
-                cwd=ROOT,
+                cwd=self.root,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,

@@ -91,17 +91,21 @@ def leave_legacy_navigation() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _warm_pool() -> bool:
-    """Start the worker processes in the background once per server, before they are needed."""
+def warm_pool() -> bool:
+    """Start the worker processes in the background once per server, before they are needed.
+
+    Called by the entry, by :mod:`lab_ui.startup` (which every page imports first, so
+    the workers start while the page imports the rest) and by :func:`page_header`.
+    """
     threading.Thread(target=default_pool().warm, daemon=True, name="calc-core-warm").start()
     return True
 
 
 def page_header(title_key: str, intro_key: str) -> None:
     """Language set-up, the switch when the page runs alone, the title and intro."""
+    warm_pool()
     page_run.start()  # this run's computations share one time budget
     leave_legacy_navigation()
-    _warm_pool()
     bad = init_language()
     if not st.session_state.get("_via_entry"):
         language_switch()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import lab_ui.startup  # noqa: F401  (first: starts the workers while the rest imports)
 from calc_core.exercises import EDITIONS
 from lab_ui import exercise_cards as cards
 from lab_ui import url_state as us

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import lab_ui.startup  # noqa: F401  (first: starts the workers while the rest imports)
 from calc_core import gradients, matrix_rules
 from lab_ui import chart_text
 from lab_ui import gradients_view as view

@@ -18,7 +18,7 @@ import pytest
 import sympy as sp
 
 from calc_core.errors import InputError
-from calc_core.guard import WorkerPool
+from calc_core.guard import FORK_BY_DEFAULT, WorkerPool
 from calc_core.parser import parse, symbol
 
 x = symbol("x")
@@ -141,3 +141,36 @@ class TestClose:
         workers = WorkerPool(size=1)
         workers.close()
         workers.close()
+
+
+def first_spare(workers: WorkerPool):
+    """Start ``workers.warm()`` in the background; the spare it offers first."""
+    threading.Thread(target=workers.warm, daemon=True).start()
+    deadline = time.monotonic() + 10
+    while not workers._idle and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return workers._idle[0]
+
+
+@pytest.mark.skipif(not FORK_BY_DEFAULT, reason="workers are forked on Linux only")
+class TestStartUp:
+    """Right after a server starts, the first visitor does not wait for the fork server."""
+
+    def test_the_first_call_is_served_by_a_light_worker_while_the_fork_server_starts(self):
+        workers = WorkerPool(size=1)
+        try:
+            spare = first_spare(workers)
+            assert spare.light and spare.server is None  # spawned, numpy and sympy only
+            assert workers.run(os.getpid) == spare.pid
+        finally:
+            workers.close()
+
+    def test_the_light_worker_retires_once_forks_exist(self):
+        workers = WorkerPool(size=1)
+        try:
+            spare = first_spare(workers)
+            workers.warm()  # returns once the fork server is up and its spares exist
+            assert spare.process.wait(timeout=10) is not None  # stopped, not left running
+            assert workers.run(os.getpid) != spare.pid
+        finally:
+            workers.close()
