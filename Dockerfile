@@ -35,7 +35,7 @@ RUN --mount=type=secret,id=ca,required=false \
 WORKDIR /app
 COPY --chown=root:root . /app
 # Compile once as root (the app's user cannot write /app), so a start needs no writes.
-RUN python -m compileall -q /app/calc_core /app/lab_ui /app/pages /app/dashboard.py
+RUN python -m compileall -q /app/calc_core /app/lab_store /app/lab_ui /app/pages /app/dashboard.py
 
 USER calclab
 EXPOSE 8501

@@ -262,8 +262,9 @@ class Target:
         replicas: int,
         workers: int | None,
         options: dict[str, str] | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
-        env = {"CALCLAB_WORKERS": str(workers)} if workers else None
+        env = {**({"CALCLAB_WORKERS": str(workers)} if workers else {}), **(env or {})} or None
         self.cluster = None
         self.replica = None
         self.external = url
@@ -630,6 +631,12 @@ def main(argv: list[str] | None = None) -> int:
         default="distinct",
         help="distinct: every request new (worst case); shared: a class following the teacher",
     )
+    parser.add_argument(
+        "--class-mode",
+        action="store_true",
+        help="students answer exercises in a class with a teacher view open (bench.class_mode)",
+    )
+    parser.add_argument("--database-url", default=None, help="class mode: a PostgreSQL URL")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.url and not args.url.startswith(
@@ -656,6 +663,8 @@ def main(argv: list[str] | None = None) -> int:
     options = dict(item.split("=", 1) for item in args.set)
     if options:
         setup += ", " + ", ".join(f"{k}={v}" for k, v in options.items())
+    if args.class_mode:
+        return _class_mode(args, options, setup, result)
     with Target(args.url, args.replicas, args.workers, options) as target:
         if not args.skip_load:
             result["load"] = asyncio.run(load_phase(target, args))
@@ -665,6 +674,20 @@ def main(argv: list[str] | None = None) -> int:
         report_load(result, args)
     if "hostile" in result:
         report_hostile(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+def _class_mode(args, options: dict[str, str], setup: str, result: dict) -> int:
+    from bench import class_mode
+
+    env, store = class_mode.database(args)
+    setup = setup.replace(", distinct inputs", "").replace(", shared inputs", "")
+    setup += ", PostgreSQL" if args.database_url else ", SQLite"
+    with Target(args.url, args.replicas, args.workers, options, env) as target:
+        result["class_mode"] = class_mode.run(target, store, args)
+    class_mode.report(result["class_mode"], setup, result["load_average_1min"])
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, default=str))
     return 0

@@ -82,12 +82,11 @@ def _days(env: dict[str, str], name: str, default: int) -> int:
 
 
 def from_env(env: dict[str, str] | None = None) -> Settings:
-    """The settings from the environment; the SQLite file's directory is created here."""
+    """The settings from the environment (the SQLite file's directory is made on first use)."""
     env = dict(os.environ) if env is None else env
     retention = _days(env, "CALCLAB_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
     progress = _days(env, "CALCLAB_PROGRESS_DAYS", DEFAULT_PROGRESS_DAYS)
     if env.get("CALCLAB_DATABASE_URL"):
         return Settings(database_url(env["CALCLAB_DATABASE_URL"]), retention, progress)
     folder = Path(env["CALCLAB_DATA"]) if env.get("CALCLAB_DATA") else default_data_dir(env)
-    folder.mkdir(parents=True, exist_ok=True)
     return Settings(f"sqlite:///{(folder / 'calclab.db').as_posix()}", retention, progress)

@@ -34,6 +34,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def make_engine(url: str) -> sa.Engine:
     """An engine for ``url`` (an SQLAlchemy URL) with this module's timeouts."""
     if url.startswith("sqlite"):
+        database = sa.make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)  # the data directory
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 3})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
