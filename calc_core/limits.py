@@ -86,9 +86,25 @@ class LimitsResult:
     sweep: ErrorSweep | None  # None when f'(x0) does not exist (nothing to measure against)
     book_code: str
     book_output: tuple[str, ...]
-    tiny_h: float  # the step at which the forward quotient is shown collapsing
-    tiny_h_quotient: float  # forward quotient at tiny_h (0.0 where x0 + h == x0)
-    tiny_h_absorbed: bool  # x0 + tiny_h == x0 in float64
+    tiny_h: float  # the step at which the scheme's quotient is shown collapsing
+    tiny_h_quotient: float  # the scheme's quotient at tiny_h (0.0 where the step is absorbed)
+    tiny_h_absorbed: bool  # float64 loses tiny_h: see step_absorbed
+
+
+def step_absorbed(x0: float, h: float, scheme: str) -> bool:
+    """Whether float64 loses the step h at x0 for ``scheme``: every point the scheme
+    evaluates rounds to x0, so its numerator is f(x0) − f(x0), exactly 0.
+
+    The complex step never loses it (x0 + ih keeps h in its imaginary part).
+
+    >>> step_absorbed(1.0, 1e-16, "forward"), step_absorbed(1.0, 1e-16, "complex")
+    (True, False)
+    >>> step_absorbed(1.0, 1.5e-16, "forward"), step_absorbed(1.0, 1.5e-16, "backward")
+    (False, False)
+    """
+    x = float(x0)
+    plus, minus = x + h == x, x - h == x
+    return {"forward": plus, "backward": minus, "complex": False}.get(scheme, plus and minus)
 
 
 def check_inputs(x0: float, h0: float, steps: int, shrink: float, scheme: str) -> None:
@@ -156,8 +172,8 @@ def analyze(
         book_code=code,
         book_output=output,
         tiny_h=tiny,
-        tiny_h_quotient=float(quotient(fn, x0, tiny, "forward")),
-        tiny_h_absorbed=float(x0) + tiny == float(x0),
+        tiny_h_quotient=float(quotient(fn, x0, tiny, scheme)),
+        tiny_h_absorbed=step_absorbed(x0, tiny, scheme),
     )
 
 

@@ -98,9 +98,10 @@ class Extras:
 
 
 def extras() -> Extras:
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)  # two by two: the controls' column is narrow
     d1 = c1.checkbox(t("tangent.show_d1"), key="tangent_d1")
     d2 = c2.checkbox(t("tangent.show_d2"), key="tangent_d2")
+    c3, c4 = st.columns(2)
     secant = c3.checkbox(t("tangent.show_secant"), key="tangent_secant")
     # Never disabled (a disabled widget's faded label is unreadable, axe: color-contrast):
     # choosing a step shows the secant it defines.

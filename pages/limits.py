@@ -5,7 +5,7 @@ import streamlit as st
 import lab_ui.startup  # noqa: F401  (first: starts the workers while the rest imports)
 from calc_core import limits
 from calc_core.differences import SCHEMES
-from lab_ui import chart_text, draw, icons, tables
+from lab_ui import chart_text, draw, icons, limits_view, tables
 from lab_ui import url_state as us
 from lab_ui.charts import limits as charts
 from lab_ui.choices import choose
@@ -26,54 +26,57 @@ PARAMS = [
 
 page_header("limits.title", "limits.intro")
 warn_bad_params(us.restore(PARAMS))
-left, right = st.columns([3, 2])
-left.text_input(t("field.f"), key="f", max_chars=200, help=t("field.f_help"))
+# The error chart beside the controls on a wide screen; stacked on a phone, it comes
+# right after the function box.
+plot, controls = st.columns([3, 2], gap="medium")
+plot.text_input(t("field.f"), key="f", max_chars=200, help=t("field.f_help"))
 labels = {sc: t(f"scheme.{sc}") for sc in SCHEMES}  # a plain dict: no language lookup later
-choose(right.selectbox, t("field.scheme"), SCHEMES, key="scheme", format_func=labels.__getitem__)
-c1, c2, c3, c4 = st.columns(4)
-c1.number_input(t("field.x0"), key="x0", min_value=X0.low, max_value=X0.high, step=0.5, format="%g")
-c2.number_input(t("field.h0"), key="h0", min_value=H0.low, max_value=H0.high, format="%g")
-c3.number_input(t("field.steps"), key="steps", min_value=int(STEPS.low), max_value=int(STEPS.high))
-c4.number_input(
-    t("field.shrink"), key="shrink", min_value=SHRINK.low, max_value=SHRINK.high, format="%g"
-)
+with controls:
+    choose(st.selectbox, t("field.scheme"), SCHEMES, key="scheme", format_func=labels.__getitem__)
+    c1, c2 = st.columns(2)
+    box = {"min_value": X0.low, "max_value": X0.high, "step": 0.5, "format": "%g"}
+    c1.number_input(t("field.x0"), key="x0", **box)
+    c2.number_input(t("field.h0"), key="h0", min_value=H0.low, max_value=H0.high, format="%g")
+    c3, c4 = st.columns(2)
+    c3.number_input(
+        t("field.steps"), key="steps", min_value=int(STEPS.low), max_value=int(STEPS.high)
+    )
+    c4.number_input(
+        t("field.shrink"), key="shrink", min_value=SHRINK.low, max_value=SHRINK.high, format="%g"
+    )
 us.publish(PARAMS)
 s = st.session_state
 out = compute(
     limits.analyze, s.f, float(s.x0), float(s.h0), int(s.steps), float(s.shrink), s.scheme
 )
 if out.error:
-    show_error(out.error, {"f": s.f})
+    with plot:
+        show_error(out.error, {"f": s.f})
     st.stop()
 r = out.value
 point = r.derivative
 
-st.latex(rf"f(x) = {r.f_latex} \qquad f'(x) = {point.derivative_latex}")
-if point.exists:
-    approx = "" if point.value_latex == f"{point.value:g}" else rf" \approx {point.value:.10g}"
-    st.latex(rf"f'({r.x0:g}) = {point.value_latex}{approx}")
-else:
-    st.warning(tables.explain_derivative(point), icon=icons.WARNING)
+with controls:
+    st.latex(rf"f(x) = {r.f_latex} \qquad f'(x) = {point.derivative_latex}")
+    if point.exists:
+        approx = "" if point.value_latex == f"{point.value:g}" else rf" \approx {point.value:.10g}"
+        st.latex(rf"f'({r.x0:g}) = {point.value_latex}{approx}")
+    else:
+        st.warning(tables.explain_derivative(point), icon=icons.WARNING)
+    st.info(limits_view.collapse_message(r, charted=r.sweep is not None), icon=icons.IDEA)
+if r.sweep is not None:
+    axis = {k: t(f"limits.axis.{k}") for k in ("h", "error", "scheme", "best", "theory", "eps")}
+    described = chart_text.error_chart(r.sweep, labels, r.f_text, r.x0)
+    with plot:
+        st.subheader(t("limits.floating_title"))
+        draw.chart(charts.error_vs_h, r.sweep, labels, axis, description=described)
+        st.caption(t("limits.chart_caption"))
 
 st.subheader(t("limits.table_title"))
 st.caption(t(f"limits.scheme_note.{r.scheme}"))
 st.dataframe(tables.quotient_table(r), hide_index=True, width="stretch")
-
-st.subheader(t("limits.floating_title"))
-st.info(
-    t(
-        "limits.collapse",
-        h=f"{r.tiny_h:.0e}",
-        q=repr(r.tiny_h_quotient),
-        absorbed=t("limits.absorbed") if r.tiny_h_absorbed else "",
-    ),
-    icon=icons.IDEA,
-)
 if r.sweep is not None:
-    axis = {k: t(f"limits.axis.{k}") for k in ("h", "error", "scheme", "best", "theory", "eps")}
-    described = chart_text.error_chart(r.sweep, labels, r.f_text, r.x0)
-    draw.chart(charts.error_vs_h, r.sweep, labels, axis, description=described)
-    st.caption(t("limits.chart_caption"))
+    st.caption(t("limits.scheme_table_caption"))
     st.dataframe(tables.scheme_table(r.sweep), hide_index=True, width="stretch")
 
 st.subheader(t("limits.secant_title"))

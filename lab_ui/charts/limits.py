@@ -8,7 +8,7 @@ import pandas as pd
 
 from calc_core.differences import EPS, SCHEMES, THEORY, ErrorSweep
 from calc_core.limits import SecantView
-from lab_ui.charts import DASHES
+from lab_ui.charts import DASHES, LEGEND_BELOW, X_TICKS
 
 SCHEME_DASH = {
     "forward": DASHES["solid"],
@@ -16,6 +16,15 @@ SCHEME_DASH = {
     "central": DASHES["dashed"],
     "complex": DASHES["dashdot"],
     "richardson": [10, 2],
+}
+#: One colour per scheme, far apart in hue (Tableau 10): the theme's default palette gave
+#: forward and backward two blues, central and complex step a red and a pink.
+SCHEME_COLOR = {
+    "forward": "#1f77b4",
+    "backward": "#ff7f0e",
+    "central": "#2ca02c",
+    "complex": "#d62728",
+    "richardson": "#9467bd",
 }
 #: Errors of exactly 0 are drawn on this floor of the log axis.
 ERROR_FLOOR = 1e-18
@@ -36,12 +45,23 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
             )
     data = pd.DataFrame(rows)
     order = [labels[s] for s in SCHEMES]
-    color = alt.Color("scheme:N", title=axis["scheme"], sort=order)
+    # one legend (colour and dash share title and order), its symbols long thick strokes
+    legend = alt.Legend(
+        symbolType="stroke", symbolStrokeWidth=3, symbolSize=400, labelLimit=160, **LEGEND_BELOW
+    )
+    color = alt.Color(
+        "scheme:N",
+        title=axis["scheme"],
+        sort=order,
+        scale=alt.Scale(domain=order, range=[SCHEME_COLOR[s] for s in SCHEMES]),
+        legend=legend,
+    )
     dash = alt.StrokeDash(
         "scheme:N",
         sort=order,
         title=axis["scheme"],
         scale=alt.Scale(domain=order, range=[SCHEME_DASH[s] for s in SCHEMES]),
+        legend=legend,
     )
     x = alt.X(
         "h:Q",
@@ -62,7 +82,7 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
     ]
     lines = (
         alt.Chart(data)
-        .mark_line(point=alt.OverlayMarkDef(size=18))
+        .mark_line(strokeWidth=2)
         .encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
     )
     best = pd.DataFrame(
@@ -105,7 +125,7 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
         .mark_rule(strokeDash=[2, 2], color="gray")
         .encode(y=alt.Y("error:Q"), tooltip=[alt.Tooltip("label:N", title="")])
     )
-    return (lines + best_marks + theory_marks + eps_rule).properties(height=380)
+    return (lines + best_marks + theory_marks + eps_rule).properties(height=440)
 
 
 def secant_chart(view: SecantView, names: dict[str, str], x0: float) -> alt.Chart:
@@ -135,14 +155,21 @@ def secant_chart(view: SecantView, names: dict[str, str], x0: float) -> alt.Char
     data = pd.concat(frames, ignore_index=True)
     order = [names["f"], names["secant"], names["tangent"]]
     lo, hi = view.y_range
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2, symbolSize=300, **LEGEND_BELOW)
     enc = {
-        "x": alt.X("x:Q", title="x", scale=alt.Scale(domain=[float(span[0]), float(span[1])])),
+        "x": alt.X(
+            "x:Q",
+            title="x",
+            scale=alt.Scale(domain=[float(span[0]), float(span[1])], nice=False),
+            axis=alt.Axis(tickCount=X_TICKS),
+        ),
         "y": alt.Y("y:Q", title="y", scale=alt.Scale(domain=[lo, hi])),
         "color": alt.Color(
             "series:N",
             sort=order,
             title=None,
             scale=alt.Scale(domain=order, range=["#1f77b4", "#d62728", "#2ca02c"]),
+            legend=legend,
         ),
         "strokeDash": alt.StrokeDash(
             "series:N",
@@ -151,6 +178,7 @@ def secant_chart(view: SecantView, names: dict[str, str], x0: float) -> alt.Char
             scale=alt.Scale(
                 domain=order, range=[DASHES["solid"], DASHES["dashed"], DASHES["dashdot"]]
             ),
+            legend=legend,
         ),
     }
     lines = alt.Chart(data).mark_line(clip=True).encode(**enc)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
-from lab_ui.charts import BOOK_COLORS, DASHES
+from lab_ui.charts import BOOK_COLORS, DASHES, LEGEND_BELOW, X_TICKS
 
 #: Series keys in the book's plotting order, with the colour each one keeps.
 SERIES = ("f", "tangent", "d1", "d2", "secant")
@@ -126,7 +126,7 @@ def _build(series: Sequence[Series], marks: Marks, axes: Axes) -> TangentChart:
         type="quantitative",
         title=axes.xlabel,
         scale=alt.Scale(domain=list(axes.xlim), type=axes.xscale, nice=False),
-        axis=grid,
+        axis=alt.Axis(grid=axes.grid, tickCount=X_TICKS),
     )
     y = alt.Y(
         field="y",
@@ -135,7 +135,7 @@ def _build(series: Sequence[Series], marks: Marks, axes: Axes) -> TangentChart:
         scale=alt.Scale(domain=list(axes.ylim), type=axes.yscale, nice=False),
         axis=grid,
     )
-    legend = alt.Legend(title=None, orient="top", symbolStrokeWidth=2) if axes.legend else None
+    legend = alt.Legend(title=None, symbolStrokeWidth=2, **LEGEND_BELOW) if axes.legend else None
     by_series = {"field": "series", "type": "nominal", "sort": names, "legend": legend}
     color = alt.Color(
         scale=alt.Scale(domain=names, range=[COLORS[s.key] for s in series]), **by_series

@@ -21,8 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc_core import limits
-from calc_core.differences import SCHEMES
+from calc_core.differences import SCHEMES, quotient
 from calc_core.errors import InputError
+from calc_core.numeric import compile_expr
 from calc_core.parser import parse
 from lab_ui.i18n import catalog, error_message, t
 from lab_ui.i18n import literal as as_text
@@ -195,13 +196,34 @@ class TestSecantView:
 class TestRoundOffNote:
     def test_tiny_step_collapses_forward_quotient_to_zero(self, limits_app):
         (note,) = limits_app().info
-        absorbed = catalog("en")["limits.absorbed"]
-        assert note.value == t("limits.collapse", "en", h="1e-16", q="0.0", absorbed=absorbed)
+        assert note.value == (
+            "At h = 1e-16 the forward quotient (f(x₀ + h) − f(x₀))/h is 0.0. In float64, "
+            "x₀ + h == x₀ here, so f(x₀ + h) − f(x₀) is exactly 0. Shrinking h first reduces "
+            "the truncation error, then round-off takes over. The error chart shows it for "
+            "every scheme."
+        )
 
     def test_note_is_translated(self, limits_app):
         (note,) = limits_app(lang="zh").info
-        absorbed = catalog("zh")["limits.absorbed"]
-        assert note.value == t("limits.collapse", "zh", h="1e-16", q="0.0", absorbed=absorbed)
+        assert note.value.startswith("当 h = 1e-16 时，前向差商 (f(x₀ + h) − f(x₀))/h 等于 0.0。")
+
+    @pytest.mark.parametrize("scheme", SCHEMES)
+    def test_the_note_speaks_of_the_selected_scheme(self, limits_app, scheme):
+        (note,) = limits_app(scheme=scheme, f="sin(x)").info
+        assert t(f"limits.quotient.{scheme}", "en") in note.value
+        others = [s for s in SCHEMES if s != scheme]
+        assert not any(t(f"limits.quotient.{s}", "en") in note.value for s in others)
+        fn = compile_expr(parse("sin(x)"), ("x",))
+        q = float(quotient(fn, 1.0, 1e-16, scheme))  # that scheme's quotient, not forward's
+        assert f" is {q!r}." in note.value
+        absorbed = t(f"limits.absorbed.{scheme}", "en") if scheme != "complex" else "\0"
+        assert (absorbed in note.value) == limits.step_absorbed(1.0, 1e-16, scheme)
+
+    def test_no_chart_no_pointer_to_it(self, limits_app):
+        at = limits_app(f="abs(x)", x0="0")
+        assert not at.get("vega_lite_chart") or len(at.get("vega_lite_chart")) == 1  # secant
+        (note,) = at.info
+        assert "chart" not in note.value.lower() and "below" not in note.value
 
 
 class TestBookCode:
@@ -254,7 +276,7 @@ class TestSchemes:
         at.selectbox(key="scheme").select(scheme).run()
         assert_no_exception(at)
         assert at.query_params["scheme"] == scheme
-        assert at.caption[1].value == catalog("en")[f"limits.scheme_note.{scheme}"]
+        assert catalog("en")[f"limits.scheme_note.{scheme}"] in [c.value for c in at.caption]
         for h, q in zip(steps(at), quotients(at), strict=True):
             assert q == pytest.approx(SCHEME_QUOTIENT[scheme](h), abs=1e-9)
 
@@ -550,7 +572,7 @@ class TestLanguages:
         at.radio(key="lang").set_value("zh").run()
         at.selectbox(key="scheme").select("complex").run()
         assert_no_exception(at)
-        assert at.caption[1].value == catalog("zh")["limits.scheme_note.complex"]
+        assert catalog("zh")["limits.scheme_note.complex"] in [c.value for c in at.caption]
         assert at.selectbox(key="scheme").options[3] == catalog("zh")["scheme.complex"]
 
 

@@ -1,11 +1,17 @@
 """calc_core.limits.analyze: the record behind the limits page."""
 
 import itertools
+import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from calc_core.differences import SCHEMES, quotient
 from calc_core.errors import InputError
-from calc_core.limits import analyze, secant_view
+from calc_core.limits import analyze, secant_view, step_absorbed
+from calc_core.numeric import compile_expr
+from calc_core.parser import parse
 
 
 class TestBookDefaults:
@@ -74,3 +80,26 @@ class TestSecant:
     def test_pole_leaves_gaps_not_infinities(self):
         v = secant_view("1/x", 0.5, 1.0)
         assert not any(abs(y) == float("inf") for y in v.y)
+
+
+@given(
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.floats(1e-300, 1e-12),
+    st.sampled_from(SCHEMES),
+)
+def test_an_absorbed_step_makes_the_quotient_exactly_zero(x0, h, scheme):
+    """Where float64 loses h, every point the scheme evaluates is x0: f(x0) − f(x0) = 0."""
+    fn = compile_expr(parse("sin(x) + x^2"), ("x",))
+    if step_absorbed(x0, h, scheme):
+        assert float(quotient(fn, x0, h, scheme)) == 0.0
+    elif scheme != "complex":  # some evaluated point differs from x0
+        assert x0 + h != x0 or x0 - h != x0
+
+
+@given(st.floats(-1e3, 1e3, allow_nan=False), st.sampled_from(SCHEMES))
+def test_the_collapse_note_is_about_the_selected_scheme(x0, scheme):
+    r = analyze("sin(x)", x0, scheme=scheme)
+    fn = compile_expr(parse("sin(x)"), ("x",))
+    expected = float(quotient(fn, x0, r.tiny_h, scheme))
+    assert r.tiny_h_quotient == expected or (math.isnan(expected) and math.isnan(r.tiny_h_quotient))
+    assert r.tiny_h_absorbed == step_absorbed(x0, r.tiny_h, scheme)
