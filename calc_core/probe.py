@@ -180,6 +180,8 @@ def _compile(expr: sp.Expr) -> Callable[[Mapping], object]:
         return lambda env: +mpmath.pi
     if expr is sp.E:
         return lambda env: +mpmath.e
+    if expr is sp.I:  # log of a negative constant: the value is complex, _real says so
+        return lambda env: mpmath.mpc(0, 1)
     if expr.is_Add or expr.is_Mul:
         parts = [_compile(a) for a in expr.args]
         if expr.is_Add:
@@ -203,6 +205,8 @@ def _compile(expr: sp.Expr) -> Callable[[Mapping], object]:
 
 
 _CACHE: dict[sp.Expr, Callable | None] = {}
+#: expressions whose sympy evaluation overran FALLBACK_SECONDS once
+_OVERRAN: set[sp.Expr] = set()
 
 
 def _compiled(expr: sp.Expr) -> Callable | None:
@@ -247,8 +251,13 @@ def value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], digits: int = DIGIT
             fn = _compiled(expr)
             if fn is not None:
                 return +fn(env)
+            if expr in _OVERRAN:
+                raise TooLarge("sympy's evaluation")
             done, v = within(lambda: sp.N(expr.xreplace(point), digits), FALLBACK_SECONDS)
             if not done:
+                if len(_OVERRAN) > 512:
+                    _OVERRAN.clear()
+                _OVERRAN.add(expr)  # one overrun is enough: its other points are skipped at once
                 raise TooLarge("sympy's evaluation")
             return _real(mpmath.mpmathify(v))
         except (_Undefined, ZeroDivisionError, OverflowError, ValueError, TypeError):

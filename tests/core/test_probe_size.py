@@ -117,3 +117,22 @@ def test_sympys_own_evaluation_is_bounded_for_a_form_mpmath_is_not_given():
 def test_the_answer_sympy_rewrote_with_re_is_answered():
     text = "abs(((x)/(x))/((x*(x-1))^((x+2))*(x^2+2)^((x)^(x^2))))"
     assert _fast(lambda: ex.check_answer("first_principles", "exp", text)).status == "wrong"
+
+
+@SETTINGS
+@given(c=st.sampled_from(["tan(3)", "-2", "cos(3)", "-pi", "sin(4)"]), k=st.integers(1, 5))
+def test_the_log_of_a_negative_constant_is_not_real_and_costs_nothing(c, k):
+    # sympy writes log(tan(3)) as log(-tan(3)) + I*pi: mpmath is given I too
+    expr = parse(f"x^(log({c})) + x^{k}")
+    assert probe._compiled(expr) is not None
+    assert _fast(lambda: probe.value(expr, {x: sp.Integer(2)})) is None
+
+
+def test_an_expression_whose_sympy_evaluation_overran_once_is_not_evaluated_again():
+    slow = _Endless(x) + 2
+    with pytest.raises(probe.TooLarge):
+        probe.value(slow, {x: sp.Integer(3)})
+    start = time.perf_counter()
+    with pytest.raises(probe.TooLarge):
+        probe.value(slow, {x: sp.Integer(4)})
+    assert time.perf_counter() - start < probe.FALLBACK_SECONDS / 2
