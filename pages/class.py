@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import lab_ui.startup  # noqa: F401  (first: starts the workers while the rest imports)
 from lab_store.store import default_store
 from lab_ui import class_view as cv
 from lab_ui import icons, learner
