@@ -162,6 +162,10 @@ async def _phase(url, sessions, duration, think, seed, code=None, key=None) -> d
     return out
 
 
+def _per(before: float | None, after: float | None, count: int) -> float | None:
+    return None if before is None or after is None or not count else (after - before) / count
+
+
 def database(args) -> tuple[dict[str, str], Store]:
     """The servers' environment and the bench's own door to the same database."""
     if args.database_url:
@@ -175,13 +179,17 @@ def run(target, store: Store, args) -> dict:
     """Both phases against ``target`` (already started with the environment above)."""
     sessions, duration, think = args.sessions, args.duration, args.think
     asyncio.run(warm(target.url, len(target.pids())))
+    cpu0 = target.cpu()
     quiet = asyncio.run(_phase(target.url, sessions, duration, think, args.seed))
+    cpu1 = target.cpu()
     started = store.transact(classes.start, time.time(), 1, default=None)
     if started is None:
         raise SystemExit("cannot create a class in the bench's database")
+    cpu2 = target.cpu()
     cls = asyncio.run(
         _phase(target.url, sessions, duration, think, args.seed, started.code, started.key)
     )
+    cpu3 = target.cpu()
     time.sleep(2.0)  # the servers' writer threads finish their queues
     parts = store.read(stats.parts, started.id, default=[])
     wrong = store.read(stats.wrong_answers, started.id, 1, default=[])
@@ -198,6 +206,11 @@ def run(target, store: Store, args) -> dict:
             "error_count": len(cls["errors"]),
         },
         "median_ratio": class_p50 / quiet_p50 if quiet_p50 else None,
+        # server CPU (all replicas) per answer checked, the teacher's refreshes included
+        "cpu_per_answer_s": {
+            "quiet": _per(cpu0, cpu1, len(quiet["answers"])),
+            "class": _per(cpu2, cpu3, len(cls["answers"])),
+        },
         "p95_ratio": summary(cls["answers"])["p95_s"] / summary(quiet["answers"])["p95_s"],
         "checked_in_class": len(cls["answers"]),
         "recorded": recorded,
@@ -224,6 +237,12 @@ def report(result: dict, setup: str, load_average) -> None:
         f"  class / quiet: median {result['median_ratio']:.2f}x, p95 {result['p95_ratio']:.2f}x; "
         f"errors {result['class']['error_count']}"
     )
+    cpu = result["cpu_per_answer_s"]
+    if None not in cpu.values():
+        print(
+            f"  server CPU per answer: quiet {1e3 * cpu['quiet']:.1f} ms, class mode "
+            f"{1e3 * cpu['class']:.1f} ms (the teacher view's refreshes included)"
+        )
     checked = result["checked_in_class"]
     print(
         f"  recorded {result['recorded']} of {checked} answers checked in class; students "
