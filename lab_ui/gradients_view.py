@@ -14,7 +14,7 @@ import streamlit as st
 from calc_core.gradients import EXAMPLES, MAX_N, FieldView, GradientResult
 from calc_core.matrix_rules import SEED_LIMIT, RuleCheck, RulesResult
 from calc_core.norms import NormCase
-from lab_ui import icons
+from lab_ui import chart_text, icons
 from lab_ui.choices import choose
 from lab_ui.i18n import t
 
@@ -164,7 +164,8 @@ def partials_table(r: GradientResult) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
-def show_result(r: GradientResult) -> None:
+def show_formulas(r: GradientResult) -> None:
+    """f, its partial derivatives and gradient, and the gradient at the point."""
     rows = [
         rf"\frac{{\partial f}}{{\partial x_{{{k + 1}}}}} &= {p.latex}"
         for k, p in enumerate(r.partials)
@@ -180,6 +181,10 @@ def show_result(r: GradientResult) -> None:
         st.latex(rf"{point} = {r.gradient_at_latex} \approx ({decimals})")
     elif r.gradient_at_latex is not None and r.status == "too_large":
         st.latex(rf"{point} = {r.gradient_at_latex}")
+
+
+def show_check(r: GradientResult) -> None:
+    """The value at the point checked numerically, what goes wrong there, the norm's part."""
     st.subheader(t("gradients.check_title"))
     st.dataframe(partials_table(r), hide_index=True, width="stretch")
     step = ", ".join(f"{h:.1e}" for h in r.step)
@@ -223,6 +228,34 @@ def show_norm(case: NormCase, point: str) -> None:
     if case.formula_value_in_set is not None:
         key = "in_set" if case.formula_value_in_set else "not_in_set"
         st.caption(t(f"gradients.norm.formula_{key}"))
+
+
+def plane_picker(n: int) -> None:
+    """Which two coordinates the field's slice shows (n >= 3)."""
+    choose(
+        st.selectbox,
+        t("gradients.plane"),
+        plane_options(n),
+        key="plane",
+        format_func=plane_label,
+    )
+
+
+#: The field chart's SVG shrinks as a whole to a narrow column (a phone), so its two axes
+#: keep one scale (its plot area is a fixed square: see lab_ui.charts.gradients).
+FIT_WIDTH = (
+    "<style>.st-key-gradient_field svg.marks, .st-key-gradient_field .vega-embed"
+    " { max-width: 100%; height: auto; }</style>"
+)
+
+
+def show_field(spec: dict, field: FieldView, f_text: str) -> None:
+    """The gradient field (or the slice through the point), its text alternative, caption."""
+    st.html(FIT_WIDTH)
+    with st.container(key="gradient_field"):
+        st.vega_lite_chart(spec=spec, width="content", alt=chart_text.field_chart(field, f_text))
+    title = t("gradients.slice_title" if field.fixed else "gradients.chart_title")
+    st.caption(f"**{title}.** {field_caption(field)}")  # a title above would push it down
 
 
 def field_caption(field: FieldView) -> str:

@@ -32,47 +32,46 @@ choose(
     key="view",
     format_func=view.view_label,
     horizontal=True,
+    label_visibility="collapsed",  # its options say it; the space goes to the chart
 )
 
 if s.view == "explore":
-    view.example_picker()
+    # The field beside the inputs and formulas on a wide screen; on a phone the columns
+    # stack, so it comes right after the function box.
+    plot, controls = st.columns([3, 2], gap="medium")
+    plot.text_input(t("gradients.field_f"), key="f", max_chars=200, help=t("gradients.f_help"))
     n = view.dimension(compute(gradients.dimension_of, s.f).value)  # before the point's box
-    c1, c2, c3 = st.columns([3, 2, 1])
-    c1.text_input(t("gradients.field_f"), key="f", max_chars=200, help=t("gradients.f_help"))
-    c2.text_input(t("field.at"), key="at", max_chars=200, help=t("gradients.at_help"))
-    view.n_box(c3, n)
-    if s.plane not in view.plane_options(max(n, 2)):
-        s.plane = "1,2"
+    with controls:
+        view.example_picker()
+        c2, c3 = st.columns([3, 2])
+        c2.text_input(t("field.at"), key="at", max_chars=200, help=t("gradients.at_help"))
+        view.n_box(c3, n)
+        if s.plane not in view.plane_options(max(n, 2)):
+            s.plane = "1,2"
+        if n >= 3:
+            view.plane_picker(n)
     us.publish(PARAMS)
     out = compute(gradients.analyze, s.f, s.at, n)
     if out.error:
-        show_error(out.error, {"f": s.f, "at": s.at})
+        with plot:
+            show_error(out.error, {"f": s.f, "at": s.at})
         st.stop()
-    view.show_result(out.value)
-    st.subheader(t("gradients.chart_title" if n <= 2 else "gradients.slice_title"))
-    if n >= 3:
-        choose(
-            st.selectbox,
-            t("gradients.plane"),
-            view.plane_options(n),
-            key="plane",
-            format_func=view.plane_label,
-        )
+    with controls:
+        view.show_formulas(out.value)
     plane = tuple(int(k) - 1 for k in s.plane.split(","))
     field = compute(gradients.field_view, s.f, s.at, n, plane)
-    if field.error:
-        show_error(field.error, {"f": s.f, "at": s.at})
-    elif n == 1:
-        names = {"f": "f(x₁)", "df": "f′(x₁)"}
-        described = chart_text.curve_chart(field.value, s.f)
-        st.altair_chart(charts.curve_chart(field.value, names), width="stretch", alt=described)
-        st.caption(t("gradients.curve_caption"))
-    else:
-        labels = {k: t(f"gradients.chart.{k}") for k in charts.LABELS}
-        described = chart_text.field_chart(field.value, s.f)
-        spec = charts.field_chart(field.value, labels)
-        st.vega_lite_chart(spec=spec, width="content", alt=described)
-        st.caption(view.field_caption(field.value))
+    with plot:
+        if field.error:
+            show_error(field.error, {"f": s.f, "at": s.at})
+        elif n == 1:
+            names = {"f": "f(x₁)", "df": "f′(x₁)"}
+            described = chart_text.curve_chart(field.value, s.f)
+            st.altair_chart(charts.curve_chart(field.value, names), width="stretch", alt=described)
+            st.caption(t("gradients.curve_caption"))
+        else:
+            labels = {k: t(f"gradients.chart.{k}") for k in charts.LABELS}
+            view.show_field(charts.field_chart(field.value, labels), field.value, s.f)
+    view.show_check(out.value)
     view.show_book_code(out.value)
 else:
     us.publish(PARAMS)

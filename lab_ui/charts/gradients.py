@@ -23,7 +23,10 @@ import pyarrow as pa  # Streamlit's own dependency: its charts travel as Arrow
 from calc_core.gradients import CurveView, FieldView
 from lab_ui.charts import BOOK_COLORS, DASHES
 
-SIZE = 440  # pixels, width and height of the field chart
+#: Pixels, width and height of the field's plot area: a fixed square (``autosize: pad``
+#: puts the axes and legends around it; Streamlit's default ``fit`` squeezed the plot
+#: into 440 px with them, 295 x 270 px: unequal scales, small on a projector).
+SIZE = 400
 POINT_COLOR = "#d62728"
 #: Half-width of a heat-map cell, in cells: over 1/2, so no seams show between cells.
 OVERLAP = 0.6
@@ -125,6 +128,7 @@ def field_chart(view: FieldView, labels: dict[str, str]) -> dict:
     return {
         "width": SIZE,
         "height": SIZE,
+        "autosize": {"type": "pad"},
         # Streamlit switches charts with over 2000 rows to canvas; ~2500 marks draw fine
         # as SVG, which stays crisp when zoomed and saves as a vector image
         "usermeta": {"embedOptions": {"renderer": "svg"}},

@@ -18,6 +18,7 @@ from tests.app.conftest import assert_no_exception, chart_data, through_entry
 MAIN_CHART = {
     "limits": {"f": "sin(x)", "x0": "0.5"},
     "tangent": {"f": "x^3 - 1/x", "x0": "1"},
+    "gradients": {"f": "x1^2*x2 + x2^3", "at": "1, 2"},
 }
 
 
@@ -25,6 +26,15 @@ def run(page: str, **query: str):
     at = through_entry(page, lang="en", **query).run()
     assert_no_exception(at)
     return at
+
+
+def flat(block):
+    """The elements of a block in page order, through nested containers."""
+    for child in block.children.values():
+        if getattr(child, "type", "") == "flex_container":
+            yield from flat(child)
+        else:
+            yield child
 
 
 def specs(at) -> list[dict]:
@@ -39,7 +49,7 @@ def encodings(spec: dict):
 @pytest.mark.parametrize("page", list(MAIN_CHART))
 def test_the_main_chart_comes_right_after_the_function_box_in_the_first_column(page):
     at = run(page, **MAIN_CHART[page])
-    first = list(at.columns[0].children.values())
+    first = list(flat(at.columns[0]))
     kinds = [getattr(e, "type", type(e).__name__) for e in first]
     assert kinds[0] == "text_input" and first[0].key == "f", kinds
     assert "vega_lite_chart" in kinds, kinds
@@ -89,3 +99,15 @@ def test_the_secant_and_tangent_lines_span_the_whole_window(x0):
     lines = chart_data(chart)[0]
     for _, rows in lines.groupby("series"):
         assert [rows["x"].min(), rows["x"].max()] == pytest.approx(domain["domain"])
+
+
+@pytest.mark.parametrize("at", ["1, 2", "0, 0", "-3, 0.5"])
+def test_the_gradient_field_has_equal_scales_on_a_fixed_square(at):
+    """Equal pixels per unit on both axes, so ∇f visibly crosses the level curve at a right
+    angle: a square plot area (autosize "pad": axes and legends go around it, none
+    squeezes it) over equal spans of x and y."""
+    (spec,) = specs(run("gradients", f="x1^2*x2 + x2^3", at=at))
+    assert spec["autosize"] == {"type": "pad"} and spec["width"] == spec["height"] >= 400
+    x = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    y = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert x[1] - x[0] == pytest.approx(y[1] - y[0])
