@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -54,7 +55,10 @@ class Store:
         return time.monotonic() >= self._down_until
 
     def _failed(self, what: str) -> None:
-        log.warning("storage unavailable (%s)", what, exc_info=True)
+        """Note a failure (one line; the traceback only at debug level) and back off."""
+        error = sys.exc_info()[1]
+        log.warning("storage unavailable (%s): %s", what, str(error).splitlines()[0:1])
+        log.debug("storage failure", exc_info=True)
         self._down_until = time.monotonic() + BACKOFF_S
 
     def _open(self) -> sa.Engine:

@@ -74,6 +74,9 @@ def start() -> None:
         for exercise, parts in (saved or {}).items():
             mine.setdefault(exercise, set()).update(parts)
     _join_from_url()
+    code = joined_code()
+    if code:
+        st.sidebar.caption(t("class.in_class", code=code))
 
 
 def _join_from_url() -> None:

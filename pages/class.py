@@ -12,7 +12,8 @@ from lab_ui.shell import page_header
 page_header("class.title", "class.intro")
 cv.login_from_url()
 settings = default_store().settings
-with st.expander(t("class.privacy_title")):
+with st.container(border=True):
+    st.markdown(f"**{t('class.privacy_title')}**")
     st.markdown(
         t("class.privacy", days=settings.retention_days, progress_days=settings.progress_days)
     )

@@ -164,3 +164,11 @@ def test_a_database_outage_keeps_the_verdict_and_shows_statistics_unavailable(mo
     assert at.success  # the verdict is shown
     ok(teacher.run())
     assert t("class.stats_unavailable") in [i.value for i in teacher.info]
+
+
+def test_a_student_in_a_class_sees_it_in_the_sidebar_and_keeps_it_in_the_url():
+    _, code, _ = start_class()
+    at = student(code)
+    assert t("class.in_class", code=code) in [c.value for c in at.sidebar.caption]
+    ok(at.switch_page("pages/limits.py").run())
+    assert at.query_params["class"] == code
