@@ -80,9 +80,10 @@ def new_class_links() -> None:
     st.subheader(t("class.code_is", code=code))
     st.caption(t("class.join_link"))
     st.code(link("exercises", **{"class": code}), language=None)
-    st.caption(t("class.teacher_link"))
-    st.code(link("class", teach=code, key=key), language=None)
-    st.warning(t("class.key_once"), icon=icons.KEY)
+    with st.expander(t("class.teacher_link_show"), icon=icons.KEY):  # closed: projectable
+        st.caption(t("class.teacher_link"))
+        st.code(link("class", teach=code, key=key), language=None)
+        st.warning(t("class.key_once"), icon=icons.KEY)
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -135,13 +136,44 @@ def live(class_id: int) -> None:
         right=right,
         minutes=len({m.minute for m in minutes}),
     )
-    st.bar_chart(
-        frame,
-        x=t("class.col.minute"),
-        y=t("class.col.count"),
-        color=t("class.col.verdict"),
-        alt=alt,
-    )
+    _activity_chart(frame, [m.verdict for m in minutes], alt)
+
+
+#: Verdict colours of the activity chart; any other verdict is grey.
+COLORS = {"right": "#2e7d32", "wrong": "#c62828", "undecided": "#f9a825"}
+
+
+def _activity_chart(frame: pd.DataFrame, verdicts: list[str], alt: str) -> None:
+    """Answers per minute, stacked by verdict: a Vega-Lite spec written out (st.bar_chart
+    builds an Altair chart on every call, 75 ms against 2 ms here, every refresh)."""
+    minute, count, verdict = t("class.col.minute"), t("class.col.count"), t("class.col.verdict")
+    kinds = sorted(set(verdicts), key=lambda v: (v not in COLORS, v))
+    spec = {
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {
+                "field": minute,
+                "type": "ordinal",
+                "timeUnit": "utchoursminutes",
+                "axis": {"title": minute},
+            },
+            "y": {
+                "field": count,
+                "type": "quantitative",
+                "stack": True,
+                "axis": {"title": count, "tickMinStep": 1},
+            },
+            "color": {
+                "field": verdict,
+                "type": "nominal",
+                "scale": {
+                    "domain": [t(f"class.verdict.{v}") for v in kinds],
+                    "range": [COLORS.get(v, "#757575") for v in kinds],
+                },
+            },
+        },
+    }
+    st.vega_lite_chart(frame, spec, width="stretch", alt=alt)
 
 
 def _csv(class_id: int) -> str:
