@@ -362,9 +362,19 @@ def show_notes(notes: Sequence[str]) -> None:
         st.caption(note)
 
 
+#: The chart toolbar appears when a mouse hovers the chart: on a touch screen (a phone,
+#: a tablet) the hint about it is left out.
+MOUSE_ONLY = (
+    "<style>@media (hover: none), (max-width: 640px)"
+    " { .st-key-tangent_export_hint { display: none; } }</style>"
+)
+
+
 def download(series: Sequence[Series]) -> None:
     """The plotted table as CSV (built only when the button is pressed), and how to export."""
-    st.caption(t("tangent.export_hint"))
+    st.html(MOUSE_ONLY)
+    with st.container(key="tangent_export_hint"):
+        st.caption(t("tangent.export_hint"))
     headers = [t(f"tangent.csv.{k}") for k in ("series", "x", "y")]
     st.download_button(
         t("tangent.download"),
