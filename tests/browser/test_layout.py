@@ -77,3 +77,30 @@ def test_the_chart_toolbar_hint_is_for_a_mouse_only(device):
     hint = ".st-key-tangent_export_hint"
     expect(device(LAPTOP, "tangent", "en").page.locator(hint)).to_be_visible()
     expect(device(PHONE, "tangent", "en").page.locator(hint)).to_be_hidden()
+
+
+def test_chinese_text_is_drawn_in_a_cjk_font(device):
+    """Without a CJK font Chromium draws every Chinese character as the same empty box
+    (.ci/run installs fonts-noto-cjk): then 微 and 积 would be the same width as a box."""
+    import shutil
+    import subprocess
+
+    from tests.browser.conftest import unavailable
+
+    fc_list = shutil.which("fc-list")
+    listed = fc_list and subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True)
+    if not (listed and listed.stdout.strip()):
+        unavailable("no CJK font (apt-get install fonts-noto-cjk): Chinese shows as boxes")
+    app = device(LAPTOP, "tangent", "zh")
+    glyphs = app.page.evaluate(
+        """() => ['微', '积'].map(c => {
+            const canvas = document.createElement('canvas');
+            canvas.width = canvas.height = 40;
+            const g = canvas.getContext('2d');
+            g.font = '32px ' + getComputedStyle(document.querySelector('h1')).fontFamily;
+            g.fillText(c, 2, 32);
+            return canvas.toDataURL();
+        })"""
+    )
+    assert len(set(glyphs)) == 2, "微 and 积 drawn as the same shape: no CJK font"
+    assert "切线" in app.title()
