@@ -17,6 +17,7 @@ from calc_core.norms import NormCase
 from lab_ui import chart_text, icons
 from lab_ui.choices import choose
 from lab_ui.i18n import t
+from lab_ui.shell import book_code_expander
 
 PLANES = [f"{i},{j}" for i in range(1, MAX_N + 1) for j in range(i + 1, MAX_N + 1)]
 #: n's choices: "auto" (from f and the point) or a dimension the learner fixes.
@@ -267,7 +268,9 @@ def field_caption(field: FieldView) -> str:
 
 def show_book_code(r: GradientResult) -> None:
     """The book has no gradient cell: the numpy check of this f, and what it prints."""
-    with st.expander(t("shell.book_code"), expanded=False):
+    if (book := book_code_expander()) is None:
+        return
+    with book:
         st.caption(t("gradients.book_code_note"))
         st.code(r.book_code, language="python")
         st.caption(t("shell.book_output"))

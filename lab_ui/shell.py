@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from calc_core.errors import INTERNAL_ERROR, InputError
 from calc_core.guard import default_pool
@@ -114,6 +115,17 @@ def page_header(title_key: str, intro_key: str) -> None:
     lang = st.session_state.lang
     st.caption(t(intro_key) + " " + t("shell.book_link", url=BOOK_URL[lang]))
     warn_bad_params(bad)
+
+
+def book_code_expander() -> DeltaGenerator | None:
+    """The closed "The book's code" expander; itself, to draw into, once a visitor opens it.
+
+    Streamlit sends a closed expander's content anyway, and for code the browser then
+    loads a 1.5 MB syntax highlighter before the page settles (``python -m
+    bench.first_paint``); this one reruns the page when opened and is empty until then.
+    """
+    box = st.expander(t("shell.book_code"), key="book_code", on_change="rerun")
+    return box if box.open else None
 
 
 def warn_bad_params(names: list[str]) -> None:

@@ -10,7 +10,7 @@ from lab_ui import url_state as us
 from lab_ui.charts import limits as charts
 from lab_ui.choices import choose
 from lab_ui.i18n import t
-from lab_ui.shell import compute, page_header, show_error, warn_bad_params
+from lab_ui.shell import book_code_expander, compute, page_header, show_error, warn_bad_params
 
 SECANT_STEPS = [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.001]
 X0, H0, STEPS, SHRINK = limits.X0, limits.H0, limits.STEPS, limits.SHRINK  # the core's ranges
@@ -92,7 +92,8 @@ else:
     m1.metric(t("limits.secant_slope"), tables.num(view.value.secant_slope))
     m2.metric(t("limits.tangent_slope"), tables.num(view.value.tangent_slope))
 
-with st.expander(t("shell.book_code"), expanded=False):
-    st.code(r.book_code, language="python")
-    st.caption(t("shell.book_output"))
-    st.code("\n".join(r.book_output), language="text")
+if (book := book_code_expander()) is not None:
+    with book:
+        st.code(r.book_code, language="python")
+        st.caption(t("shell.book_output"))
+        st.code("\n".join(r.book_output), language="text")

@@ -9,7 +9,7 @@ from lab_ui import tangent_view as view
 from lab_ui import url_state as us
 from lab_ui.charts import tangent as charts
 from lab_ui.i18n import t
-from lab_ui.shell import compute, page_header, show_error, warn_bad_params
+from lab_ui.shell import book_code_expander, compute, page_header, show_error, warn_bad_params
 
 LIMIT = tangent.X_LIMIT
 PARAMS = [
@@ -58,5 +58,6 @@ with summary:
         show_error(at.error)
     view.show_summary(cur, at.value, extras)
 view.download(series)
-with st.expander(t("shell.book_code"), expanded=False):
-    view.show_book_code(cur, at.value, series, settings)
+if (book := book_code_expander()) is not None:
+    with book:
+        view.show_book_code(cur, at.value, series, settings)

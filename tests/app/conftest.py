@@ -53,6 +53,14 @@ def assert_no_exception(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
 
 
+def open_book_code(at: AppTest) -> AppTest:
+    """Open the "book's code" expander, as a visitor clicking it (empty until then)."""
+    at.session_state["book_code"] = True
+    at.run()
+    assert_no_exception(at)
+    return at
+
+
 @pytest.fixture
 def limits_app() -> Callable[..., AppTest]:
     """Run the limits page as a browser opens ``/limits?...``: through the entry."""

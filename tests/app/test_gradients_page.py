@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from calc_core.errors import ERROR_CODES
 from lab_ui.i18n import LOCALES, t
-from tests.app.conftest import through_entry
+from tests.app.conftest import open_book_code, through_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "gradients.py"
@@ -156,7 +156,7 @@ class TestDefaults:
         assert warnings(run()) == [] and errors(run()) == []
 
     def test_the_book_has_no_gradient_cell_so_the_numpy_check_is_shown(self):
-        at = run()
+        at = open_book_code(run())
         code = [c.value for c in at.code]
         assert any("def numerical_grad(f, x):" in c for c in code)
         assert "df/dx1 = 6.000000\ndf/dx2 = 5.000000" in code

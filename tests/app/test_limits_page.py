@@ -37,6 +37,7 @@ from tests.app.conftest import (
     charts,
     latex_texts,
     layer_scales,
+    open_book_code,
 )
 
 #: What the URL holds after a plain visit: the book's example, in English.
@@ -230,7 +231,7 @@ class TestBookCode:
     """The expander holds the book's cell for the current inputs and what it prints."""
 
     def test_code_defines_numerical_lim(self, limits_app):
-        at = limits_app()
+        at = open_book_code(limits_app())
         (expander,) = at.expander
         assert expander.label == catalog("en")["shell.book_code"]
         code, output = (el.value for el in expander.code)
@@ -238,14 +239,14 @@ class TestBookCode:
         assert "h=0.10000, numerical limit=2.30000" in output.splitlines()
 
     def test_printed_lines_are_the_books_table(self, limits_app):
-        output = limits_app().expander[0].code[1].value.splitlines()
+        output = open_book_code(limits_app()).expander[0].code[1].value.splitlines()
         assert output == [
             f"h={h}, numerical limit={q}" for h, q in zip(BOOK_H, BOOK_LIMITS, strict=True)
         ]
 
     @pytest.mark.parametrize("scheme", SCHEMES)
     def test_the_code_prints_what_the_page_says(self, limits_app, scheme):
-        at = limits_app(f="sin(x) + x^2", scheme=scheme)
+        at = open_book_code(limits_app(f="sin(x) + x^2", scheme=scheme))
         code, output = (el.value for el in at.expander[0].code)
         run = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
