@@ -1,4 +1,5 @@
-"""``python -m tools.screenshots``: docs/screenshot-<page>.png and the home page's previews.
+"""``python -m tools.screenshots``: docs/screenshot-<page>[-phone][-zh].png and the home
+page's previews.
 
 The screenshots are taken by the browser test ``test_screenshot`` (tests/browser/
 test_pages.py) from each page's shared link in its browser case, so they show what a
@@ -6,7 +7,7 @@ visitor of that link sees, through the same real server and Chromium as the test
 ``test_preview`` writes ``lab_ui/previews/<page>.png``, the home cards' small pictures,
 from each card's link.
 For readable Chinese in the sidebar, install a CJK font first (Debian:
-``apt-get install fonts-wqy-microhei fonts-noto-color-emoji``).
+``apt-get install fonts-noto-cjk``, as .ci/run does).
 """
 
 from __future__ import annotations

@@ -551,29 +551,46 @@ def test_a_chart_tells_screen_readers_what_it_shows(app, lang):
 # --------------------------------------------------------------------- screenshots
 
 
-@pytest.mark.skipif(os.environ.get("SCREENSHOTS") != "1", reason="set SCREENSHOTS=1 to write docs/")
-@pytest.mark.parametrize("slug", PAGES)
-def test_screenshot(app, slug):
-    """docs/screenshot-<page>.png: the page as its shared link shows it, in English (home: /).
+#: The screens of the README's screenshots: a laptop, and a phone for the tangent page.
+SCREENS = {"laptop": {"width": 1400, "height": 900}, "phone": {"width": 390, "height": 844}}
+SHOTS = [(slug, "laptop") for slug in PAGES] + [("tangent", "phone")]
 
-    Streamlit scrolls inside its main area, so the viewport is made as tall as the
-    content (up to 1800 px) to show the first charts too.
+
+@pytest.mark.skipif(os.environ.get("SCREENSHOTS") != "1", reason="set SCREENSHOTS=1 to write docs/")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("slug", "screen"), SHOTS)
+def test_screenshot(browser, base_url, slug, screen, lang):
+    """docs/screenshot-<page>[-phone][-zh].png: what a visitor of the page's shared link
+    sees without scrolling (home: /), on a 1400x900 laptop or a 390x844 phone.
+
+    Taken once the page has finished drawing: the run over, the charts' marks drawn,
+    the fonts loaded, and the charts resized to their columns.
     """
-    case = CASES.get(slug)
-    app.open(f"{slug}?{case.query}" if case else f"{slug}?lang=en")
-    height = app.page.evaluate(
-        "Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')]"
-        ".map(e => e.scrollHeight))"
+    phone = screen == "phone"
+    context = browser.new_context(
+        viewport=SCREENS[screen], is_mobile=phone, has_touch=phone, locale="en-US"
     )
-    app.page.set_viewport_size({"width": 1280, "height": max(900, min(int(height), 1800))})
-    if case and case.charts:
-        app.wait_for_charts(case.charts)
-    app.wait_idle()
-    app.page.evaluate("document.fonts.ready")
-    target = ROOT / "docs" / f"screenshot-{slug or 'home'}.png"
-    target.parent.mkdir(exist_ok=True)
-    app.page.screenshot(path=str(target))
-    assert target.stat().st_size > 10_000
+    try:
+        app = AppPage(context.new_page(), base_url)
+        case = CASES.get(slug)
+        query = case.query.replace("lang=en", f"lang={lang}") if case else f"lang={lang}"
+        app.open(f"{slug}?{query}")
+        if case and case.charts:
+            app.wait_for_charts(case.charts if not phone else 1)
+        app.wait_idle()
+        app.page.evaluate("document.fonts.ready")
+        app.page.wait_for_timeout(800)  # KaTeX and the charts settle into their columns
+        name = "-".join(
+            part
+            for part in (slug or "home", "phone" if phone else "", lang if lang != "en" else "")
+            if part
+        )
+        target = ROOT / "docs" / f"screenshot-{name}.png"
+        target.parent.mkdir(exist_ok=True)
+        app.page.screenshot(path=str(target))
+        assert target.stat().st_size > 10_000
+    finally:
+        context.close()
 
 
 @pytest.mark.skipif(os.environ.get("SCREENSHOTS") != "1", reason="set SCREENSHOTS=1 to write them")
