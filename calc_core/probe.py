@@ -39,7 +39,7 @@ import mpmath
 import sympy as sp
 
 from calc_core.budget import within
-from calc_core.domain import HUGE_LOG, TRIG_ARG_LOG10
+from calc_core.domain import HUGE_LOG, TRIG_ARG_LOG10, tanh
 
 #: Significant digits of a first evaluation; a difference is confirmed at twice this.
 DIGITS = 40
@@ -155,7 +155,7 @@ _FUNCS: dict[type, Callable] = {
     sp.atan: mpmath.atan,
     sp.sinh: _bounded(mpmath.sinh, limit_log10=TRIG_ARG_LOG10),
     sp.cosh: _bounded(mpmath.cosh, limit_log10=TRIG_ARG_LOG10),
-    sp.tanh: mpmath.tanh,
+    sp.tanh: tanh,
     sp.Abs: abs,
     sp.sign: mpmath.sign,
     # sympy writes |a^b| as |a|^re(b); in the real domain re is the identity, im is 0

@@ -136,3 +136,30 @@ def test_an_expression_whose_sympy_evaluation_overran_once_is_not_evaluated_agai
     with pytest.raises(probe.TooLarge):
         probe.value(slow, {x: sp.Integer(4)})
     assert time.perf_counter() - start < probe.FALLBACK_SECONDS / 2
+
+
+@SETTINGS
+@given(
+    fn=st.sampled_from(sorted(probe._FUNCS, key=lambda f: f.__name__)),
+    at=st.sampled_from([2, 5, 10, 20, 22]),
+    sign=st.sampled_from([1, -1]),
+)
+def test_every_function_at_an_astronomical_argument_is_quick(fn, at, sign):
+    # the argument is ±e^(e^at): up to 10^(1.5e9), computed by mpmath as an exponent
+    expr = fn(sign * sp.exp(sp.exp(x)))
+    try:
+        v = _fast(lambda: probe.value(expr, {x: sp.Integer(at)}))
+    except probe.TooLarge:
+        return
+    if v is not None and fn is sp.tanh:
+        assert v == sign  # exact at 40 digits: 1 - tanh(e^(e^2)) < 1e-700
+
+
+def test_tanh_saturates_only_where_it_is_one_to_the_last_bit():
+    import mpmath
+
+    from calc_core.domain import tanh
+
+    with mpmath.workdps(40):
+        assert tanh(mpmath.mpf(100)) == mpmath.tanh(mpmath.mpf(100))
+        assert tanh(mpmath.mpf(-(2**40))) == -1
