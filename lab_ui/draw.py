@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lab_ui.charts import quiet
+
 try:  # what st.altair_chart itself uses to ship datasets as Arrow
     from streamlit.dataframe_util import convert_anything_to_arrow_bytes as _to_arrow
 except ImportError:  # pragma: no cover - a Streamlit without it converts on each call
@@ -71,7 +73,7 @@ def _finite(frame: pd.DataFrame) -> pd.DataFrame:
 def _spec(_builder: Callable[..., alt.TopLevelMixin], name: str, args: tuple, kw: dict) -> dict:
     built = _builder(*args, **kw)
     frames = detach_frames(built) if _to_arrow is not None else {}
-    spec = built.to_dict(validate=False)
+    spec = quiet(built.to_dict(validate=False))
     if _to_arrow is not None:  # convert once here instead of on every rerun
         datasets = {key: pd.DataFrame(rows) for key, rows in spec.get("datasets", {}).items()}
         datasets.update(frames)

@@ -21,3 +21,14 @@ LEGEND_BELOW = {
     "direction": "horizontal",
     "columns": {"expr": "width > 420 ? 3 : 2"},
 }
+
+
+def quiet(spec: dict) -> dict:
+    """``spec`` with its marks out of the accessibility tree (``config.mark.aria: false``).
+
+    Vega labels every point, cell and arrow ("x: 0.1; f(x): −9.9"; a field chart has 2,500)
+    for a screen reader to read out one by one; the chart's text alternative
+    (lab_ui.chart_text) says what it shows instead. Axes keep their own labels.
+    """
+    config = spec.get("config", {})
+    return {**spec, "config": {**config, "mark": {**config.get("mark", {}), "aria": False}}}

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa  # Streamlit's own dependency: its charts travel as Arrow
 
 from calc_core.gradients import CurveView, FieldView
-from lab_ui.charts import BOOK_COLORS, DASHES
+from lab_ui.charts import BOOK_COLORS, DASHES, quiet
 
 #: Pixels, width and height of the field's plot area: a fixed square (``autosize: pad``
 #: puts the axes and legends around it; Streamlit's default ``fit`` squeezed the plot
@@ -125,108 +125,110 @@ def field_chart(view: FieldView, labels: dict[str, str]) -> dict:
 
     palette = {"domain": names, "range": ["#ffffff", "#000000", POINT_COLOR, POINT_COLOR]}
     label = {"field": "label", "type": "nominal"}
-    return {
-        "width": SIZE,
-        "height": SIZE,
-        "autosize": {"type": "pad"},
-        # Streamlit switches charts with over 2000 rows to canvas; ~2500 marks draw fine
-        # as SVG, which stays crisp when zoomed and saves as a vector image
-        "usermeta": {"embedOptions": {"renderer": "svg"}},
-        "datasets": {
-            "heat": heat,
-            "lines": joined(lines),
-            "heads": joined(heads),
-            "point": _table({"x": [px], "y": [py], "label": [labels["point"]]}),
-        },
-        "layer": [
-            {
-                "data": {"name": "heat"},
-                "mark": {"type": "rect", "strokeWidth": 0, "stroke": None, "clip": True},
-                "encoding": {
-                    "x": x,
-                    "x2": {"field": "x2"},
-                    "y": y,
-                    "y2": {"field": "y2"},
-                    "color": _q(
-                        "f",
-                        title=labels["f"],
-                        scale={"scheme": "viridis", "domain": [lo, hi], "clamp": True},
-                    ),
-                    "tooltip": [_q("f", title=labels["f"], format=".4g")],
-                },
+    return quiet(
+        {
+            "width": SIZE,
+            "height": SIZE,
+            "autosize": {"type": "pad"},
+            # Streamlit switches charts with over 2000 rows to canvas; ~2500 marks draw fine
+            # as SVG, which stays crisp when zoomed and saves as a vector image
+            "usermeta": {"embedOptions": {"renderer": "svg"}},
+            "datasets": {
+                "heat": heat,
+                "lines": joined(lines),
+                "heads": joined(heads),
+                "point": _table({"x": [px], "y": [py], "label": [labels["point"]]}),
             },
-            {
-                "data": {"name": "lines"},
-                "mark": {"type": "rule", "clip": True},
-                "encoding": {
-                    "x": x,
-                    "y": y,
-                    "x2": {"field": "x2"},
-                    "y2": {"field": "y2"},
-                    "color": {
-                        **label,
-                        "title": None,
-                        "sort": names,
-                        "scale": palette,
-                        "legend": {
-                            "orient": "bottom",
-                            "direction": "vertical",
-                            "symbolType": "stroke",
-                            "labelLimit": 400,
-                            "values": names[1:],
+            "layer": [
+                {
+                    "data": {"name": "heat"},
+                    "mark": {"type": "rect", "strokeWidth": 0, "stroke": None, "clip": True},
+                    "encoding": {
+                        "x": x,
+                        "x2": {"field": "x2"},
+                        "y": y,
+                        "y2": {"field": "y2"},
+                        "color": _q(
+                            "f",
+                            title=labels["f"],
+                            scale={"scheme": "viridis", "domain": [lo, hi], "clamp": True},
+                        ),
+                        "tooltip": [_q("f", title=labels["f"], format=".4g")],
+                    },
+                },
+                {
+                    "data": {"name": "lines"},
+                    "mark": {"type": "rule", "clip": True},
+                    "encoding": {
+                        "x": x,
+                        "y": y,
+                        "x2": {"field": "x2"},
+                        "y2": {"field": "y2"},
+                        "color": {
+                            **label,
+                            "title": None,
+                            "sort": names,
+                            "scale": palette,
+                            "legend": {
+                                "orient": "bottom",
+                                "direction": "vertical",
+                                "symbolType": "stroke",
+                                "labelLimit": 400,
+                                "values": names[1:],
+                            },
+                        },
+                        "strokeWidth": {
+                            **label,
+                            "legend": None,
+                            "scale": {"domain": names, "range": [1, 1.2, 3, 2]},
+                        },
+                        "strokeDash": {
+                            **label,
+                            "legend": None,
+                            "scale": {
+                                "domain": names,
+                                "range": [DASHES["solid"]] * 3 + [DASHES["dashed"]],
+                            },
                         },
                     },
-                    "strokeWidth": {
-                        **label,
-                        "legend": None,
-                        "scale": {"domain": names, "range": [1, 1.2, 3, 2]},
+                },
+                {
+                    "data": {"name": "heads"},
+                    "mark": {
+                        "type": "point",
+                        "shape": "triangle",
+                        "filled": True,
+                        "opacity": 1,
+                        "clip": True,
                     },
-                    "strokeDash": {
-                        **label,
-                        "legend": None,
-                        "scale": {
-                            "domain": names,
-                            "range": [DASHES["solid"]] * 3 + [DASHES["dashed"]],
+                    "encoding": {
+                        "x": _q("x2", scale=domain_x),
+                        "y": _q("y2", scale=domain_y),
+                        "angle": _q("angle", scale={"domain": [0, 360], "range": [0, 360]}),
+                        "color": {**label, "scale": palette, "legend": None},
+                        "size": {
+                            **label,
+                            "legend": None,
+                            "scale": {"domain": names[1:3], "range": [40, 130]},
                         },
                     },
                 },
-            },
-            {
-                "data": {"name": "heads"},
-                "mark": {
-                    "type": "point",
-                    "shape": "triangle",
-                    "filled": True,
-                    "opacity": 1,
-                    "clip": True,
-                },
-                "encoding": {
-                    "x": _q("x2", scale=domain_x),
-                    "y": _q("y2", scale=domain_y),
-                    "angle": _q("angle", scale={"domain": [0, 360], "range": [0, 360]}),
-                    "color": {**label, "scale": palette, "legend": None},
-                    "size": {
-                        **label,
-                        "legend": None,
-                        "scale": {"domain": names[1:3], "range": [40, 130]},
+                {
+                    "data": {"name": "point"},
+                    "mark": {
+                        "type": "point",
+                        "filled": True,
+                        "size": 140,
+                        "color": POINT_COLOR,
+                        "stroke": "white",
+                        "strokeWidth": 1.5,
                     },
+                    "encoding": {"x": x, "y": y, "tooltip": [{**label, "title": ""}]},
                 },
-            },
-            {
-                "data": {"name": "point"},
-                "mark": {
-                    "type": "point",
-                    "filled": True,
-                    "size": 140,
-                    "color": POINT_COLOR,
-                    "stroke": "white",
-                    "strokeWidth": 1.5,
-                },
-                "encoding": {"x": x, "y": y, "tooltip": [{**label, "title": ""}]},
-            },
-        ],
-        "resolve": {"scale": {"color": "independent"}},
-    }
+            ],
+            "resolve": {"scale": {"color": "independent"}},
+        }
+    )
 
 
 def curve_chart(view: CurveView, names: dict[str, str]) -> alt.LayerChart:
@@ -272,4 +274,4 @@ def curve_chart(view: CurveView, names: dict[str, str]) -> alt.LayerChart:
         .mark_point(filled=True, size=80, color=POINT_COLOR, clip=True)
         .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys))
     )
-    return (lines + dots).properties(height=340)
+    return (lines + dots).properties(height=340).configure_mark(aria=False)  # as quiet() does

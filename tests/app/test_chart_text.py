@@ -7,6 +7,7 @@ reaches the browser as the chart element's ``alt`` (Vega puts it on the SVG as
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -110,3 +111,12 @@ def test_a_line_reads_back_as_its_slope_and_intercept(slope, intercept):
     b = read(alone) if alone is not None else (0.0 if b_text is None else read(b_text))
     b = -b if sign == "−" else b
     assert (a, b) == (slope + 0.0, intercept + 0.0)
+
+
+@pytest.mark.parametrize("view", ["limits", "tangent", "gradients"])
+def test_marks_leave_the_describing_to_the_text_alternative(view):
+    """Vega would label every point and cell for screen readers; the marks are left out
+    of the accessibility tree and the chart's text alternative speaks for them."""
+    at = through_entry(view.split("-")[0], lang="en", **VIEWS[view]).run()
+    for chart in at.get("vega_lite_chart"):
+        assert json.loads(chart.proto.spec)["config"]["mark"]["aria"] is False
