@@ -8,9 +8,12 @@ answer of their own, then the right one, pausing a think time between answers, a
 over again. Two phases in the same run, on the same server:
 
 1. **quiet reference** — the students answer without a class and nobody watches;
-2. **class mode** — the same students joined to a class (``?class=CODE``), every
-   answer recorded, and one teacher view open, refreshed every few seconds as the
+2. **class mode** — the same number of students joined to a class (``?class=CODE``),
+   every answer recorded, and one teacher view open, refreshed every few seconds as the
    browser does it (a fragment rerun, ``st.fragment(run_every=...)``).
+
+The two alternate in ``--rounds`` windows each (``--duration`` seconds of each in all),
+so that drift on a shared machine affects both alike.
 
 Reported: the students' answer latency (request -> ``script_finished``) in both
 phases, their ratio, the teacher view's refresh latency, and whether every answer
@@ -23,6 +26,7 @@ Class page's button would.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 import secrets
 import statistics
@@ -42,6 +46,7 @@ BOX = f"answer_en_{N}"
 COMMON_WRONG = ["x^x", "x*x^(x-1)", "x^x ln(x)"]
 RIGHT = "x^x (ln(x) + 1)"
 RUN_TIMEOUT = 30.0
+RUN_ID = secrets.token_hex(8)  # students' browser ids differ from one bench run to the next
 
 
 class Teacher(Session):
@@ -98,7 +103,7 @@ async def warm(url: str, replicas: int) -> None:
 
 
 async def _student(url, index, code, stop_at, think, rng, out, salt) -> None:
-    browser = secrets.token_hex(16)
+    browser = hashlib.sha256(f"{RUN_ID}-{index}".encode()).hexdigest()[:32]  # one per student
     session = Session(url, headers={"Cookie": f"calclab_browser={browser}"})
     try:
         await session.connect(timeout=20)
@@ -147,8 +152,7 @@ async def _teacher(url, code, key, stop_at, out) -> None:
     await teacher.close()
 
 
-async def _phase(url, sessions, duration, think, seed, code=None, key=None) -> dict:
-    salt = 1000 if code else 0
+async def _phase(url, sessions, duration, think, seed, salt, code=None, key=None) -> dict:
     out: dict[str, list] = {"answers": [], "refreshes": [], "errors": []}
     stop_at = time.time() + duration
     rng = random.Random(seed)
@@ -179,17 +183,36 @@ def run(target, store: Store, args) -> dict:
     """Both phases against ``target`` (already started with the environment above)."""
     sessions, duration, think = args.sessions, args.duration, args.think
     asyncio.run(warm(target.url, len(target.pids())))
-    cpu0 = target.cpu()
-    quiet = asyncio.run(_phase(target.url, sessions, duration, think, args.seed))
-    cpu1 = target.cpu()
     started = store.transact(classes.start, time.time(), 1, default=None)
     if started is None:
         raise SystemExit("cannot create a class in the bench's database")
-    cpu2 = target.cpu()
-    cls = asyncio.run(
-        _phase(target.url, sessions, duration, think, args.seed, started.code, started.key)
-    )
-    cpu3 = target.cpu()
+    # quiet and class windows alternate, so that drift on a shared machine hits both alike
+    runs = {name: {"answers": [], "refreshes": [], "errors": []} for name in ("quiet", "class")}
+    cpu: dict[str, float | None] = {"quiet": 0.0, "class": 0.0}
+    window = duration / args.rounds
+    for r in range(args.rounds):
+        for k, (name, code, key) in enumerate(
+            (("quiet", None, None), ("class", started.code, started.key))
+        ):
+            before = target.cpu()
+            out = asyncio.run(
+                _phase(
+                    target.url,
+                    sessions,
+                    window,
+                    think,
+                    args.seed + r,
+                    1000 * (2 * r + k),
+                    code,
+                    key,
+                )
+            )
+            after = target.cpu()
+            for field, values in out.items():
+                runs[name][field] += values
+            used = None if before is None or after is None else after - before
+            cpu[name] = None if used is None or cpu[name] is None else cpu[name] + used
+    quiet, cls = runs["quiet"], runs["class"]
     time.sleep(2.0)  # the servers' writer threads finish their queues
     parts = store.read(stats.parts, started.id, default=[])
     wrong = store.read(stats.wrong_answers, started.id, 1, default=[])
@@ -198,6 +221,7 @@ def run(target, store: Store, args) -> dict:
     class_p50 = summary(cls["answers"])["p50_s"]
     return {
         "sessions": sessions,
+        "rounds": args.rounds,
         "quiet": {"answers": summary(quiet["answers"]), "errors": quiet["errors"][:5]},
         "class": {
             "answers": summary(cls["answers"]),
@@ -208,8 +232,8 @@ def run(target, store: Store, args) -> dict:
         "median_ratio": class_p50 / quiet_p50 if quiet_p50 else None,
         # server CPU (all replicas) per answer checked, the teacher's refreshes included
         "cpu_per_answer_s": {
-            "quiet": _per(cpu0, cpu1, len(quiet["answers"])),
-            "class": _per(cpu2, cpu3, len(cls["answers"])),
+            "quiet": _per(0.0, cpu["quiet"], len(quiet["answers"])),
+            "class": _per(0.0, cpu["class"], len(cls["answers"])),
         },
         "p95_ratio": summary(cls["answers"])["p95_s"] / summary(quiet["answers"])["p95_s"],
         "checked_in_class": len(cls["answers"]),
