@@ -149,6 +149,7 @@ def _activity_chart(frame: pd.DataFrame, verdicts: list[str], alt: str) -> None:
     minute, count, verdict = t("class.col.minute"), t("class.col.count"), t("class.col.verdict")
     kinds = sorted(set(verdicts), key=lambda v: (v not in COLORS, v))
     spec = {
+        "config": {"mark": {"aria": False}},  # the text alternative speaks for the bars
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "x": {
