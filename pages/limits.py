@@ -72,9 +72,10 @@ if r.sweep is not None:
         draw.chart(charts.error_vs_h, r.sweep, labels, axis, description=described)
         st.caption(t("limits.chart_caption"))
 
-st.subheader(t("limits.table_title"))
-st.caption(t(f"limits.scheme_note.{r.scheme}"))
-st.dataframe(tables.quotient_table(r), hide_index=True, width="stretch")
+with plot if r.sweep is None else st.container():  # no error chart: the table takes its place
+    st.subheader(t("limits.table_title"))
+    st.caption(t(f"limits.scheme_note.{r.scheme}"))
+    st.dataframe(tables.quotient_table(r), hide_index=True, width="stretch")
 if r.sweep is not None:
     st.caption(t("limits.scheme_table_caption"))
     st.dataframe(tables.scheme_table(r.sweep), hide_index=True, width="stretch")

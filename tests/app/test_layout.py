@@ -111,3 +111,10 @@ def test_the_gradient_field_has_equal_scales_on_a_fixed_square(at):
     x = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
     y = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
     assert x[1] - x[0] == pytest.approx(y[1] - y[0])
+
+
+def test_without_an_error_chart_the_book_table_takes_its_place():
+    """|x| at 0 has no f′(0) to measure errors against: no empty column beside the controls."""
+    at = run("limits", f="abs(x)", x0="0")
+    kinds = [getattr(e, "type", type(e).__name__) for e in flat(at.columns[0])]
+    assert kinds == ["text_input", "subheader", "caption", "dataframe"], kinds
