@@ -356,9 +356,9 @@ def _graph_head(r: BackpropResult) -> None:
 
 def draw_graph(r: BackpropResult, f_text: str, at_text: str) -> None:
     """The computational graph after both passes, its tables, and the gradient checked."""
-    _graph_head(r)
     words = {key: t(f"chain_rule.graph_words.{key}") for key in ("value", "adjoint", "local")}
     st.graphviz_chart(backprop_dot(r, words), alt=chart_text.backprop_graph(r))
+    _graph_head(r)  # under the graph: the graph itself comes first after the inputs
     st.caption(t("chain_rule.graph.caption"))
     st.subheader(t("chain_rule.graph.forward_title"))
     st.dataframe(nodes_table(r), hide_index=True, width="stretch")

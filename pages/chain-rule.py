@@ -71,7 +71,7 @@ elif s.mode == "steps":
     ui.draw_steps(out.value)
 
 else:
-    c1, c2 = st.columns([3, 2])
+    c1, c2, c3 = st.columns([3, 2, 2])  # one row, so the graph starts above the fold
     c1.text_input(
         t("field.chain_f"), key="graph_f", max_chars=200, help=t("chain_rule.help.f_graph")
     )
@@ -79,11 +79,10 @@ else:
         t("field.chain_at"), key="graph_at", max_chars=200, help=t("chain_rule.help.at_graph")
     )
     choose(
-        st.radio,
+        c3.radio,
         t("chain_rule.ad"),
         ui.AD_MODES,
         key="ad",
-        horizontal=True,
         format_func=lambda m: t(f"chain_rule.ad_{m}"),
     )
     us.publish(params)

@@ -104,3 +104,18 @@ def test_chinese_text_is_drawn_in_a_cjk_font(device):
     )
     assert len(set(glyphs)) == 2, "微 and 积 drawn as the same shape: no CJK font"
     assert "切线" in app.title()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_a_laptop_the_computational_graph_is_visible_without_scrolling(browser, base_url, lang):
+    context = browser.new_context(locale="en-US", **LAPTOP)
+    try:
+        app = AppPage(context.new_page(), base_url)
+        app.open(f"chain-rule?mode=graph&lang={lang}")
+        graph = app.page.locator('[data-testid="stGraphVizChart"] svg').first
+        graph.wait_for()
+        app.page.wait_for_timeout(500)
+        box = graph.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 900, box
+    finally:
+        context.close()
