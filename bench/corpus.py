@@ -143,16 +143,18 @@ HOSTILE: tuple[tuple[str, str], ...] = (
 #: Passes the parser's bounds; once kept sympy busy for seconds (now answered, see above).
 SLOW_IN_SYMPY = "abs(x-1)*log(log(log(x+10)))^(1/3)*sin(log(x))^2*cos(log(x))^2"
 
-#: A heavy answer to exercise 1 (part ``exp``) of the English edition, as a hostile student
-#: pastes it: the costliest input a random search of a few thousand generated functions
-#: (up to 200 characters) found on any page once every symbolic step was bounded (the
-#: limits page's costliest took 0.2-0.5 s). Each new copy (``HEAVY + k``) costs the
-#: checker about 1.6 s of CPU, past the 0.5 s first slice after which the scheduler moves
-#: a call to the slow lane. ``bench.load --hostile N`` submits it and measures its cost
-#: in the same run.
-HEAVY = "abs((sqrt((log(x))^((x^2)^((x+2)))))/(exp(sqrt((x)^(x)))))"
-#: The widget the hostile sessions type it into (exercise 1, part exp, English edition).
-HEAVY_WIDGET = "answer_en_1_exp"
+#: The costliest input a random search of several thousand generated functions (up to
+#: 200 characters: nested powers, quotients, functions) found on any page once every
+#: symbolic step was bounded: the chain rule's steps view (``mode=steps``) spends about
+#: 1.5 s of CPU on each new copy (``HEAVY + k``), past the scheduler's 0.5 s first slice
+#: (the limits page's costliest input and the exercise checker's now take 0.1-0.3 s).
+#: ``bench.load --hostile N`` submits it and measures its cost in the same run.
+HEAVY = (
+    "((log(tanh((2)/(pi))))^(tan(x+x^2+x)))/((sin((2)^((x+2)))*sqrt((2)^(x)))"
+    "^(((x)/(x+x))^(atan((3)^((x+2))))))"
+)
+#: Where the hostile sessions type it: page, query and widget key.
+HEAVY_PAGE, HEAVY_QUERY, HEAVY_WIDGET = "chain-rule", "lang=en&mode=steps", "f"
 
 #: An ordinary input timed right after a kill (the pool must start a fresh worker).
 AFTER_KILL = "x^2 + 1"

@@ -18,8 +18,8 @@ step instead, like a class typing what the teacher shows. Reported:
   session per replica, then with all N, giving the memory per extra session;
 - the hostile-session delay: a few probe sessions time their reruns in windows that
   alternate between quiet and hostile; in a hostile window ``--hostile N`` more
-  sessions each submit the costliest input we know (:data:`bench.corpus.HEAVY`, an
-  exercise answer), a new copy every 0.5 s without waiting (strangers hammering Enter).
+  sessions each submit the costliest input we know (:data:`bench.corpus.HEAVY`, on the
+  chain rule's steps view), a new copy every 0.5 s without waiting (strangers hammering Enter).
   Reported: the cost of one such check, and the probes' median and p95 in hostile
   windows next to their quiet ones (the ratio of medians, and the difference).
 
@@ -42,7 +42,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.corpus import HEAVY, HEAVY_WIDGET
+from bench.corpus import HEAVY, HEAVY_PAGE, HEAVY_QUERY, HEAVY_WIDGET
 from dashboard import TOPICS
 from deploy.run_replicas import Cluster, Replica
 from tools.st_session import Session
@@ -420,14 +420,15 @@ async def probe_window(
 
 
 def attack_cost(copies: int = 3) -> float:
-    """CPU seconds one hostile rerun costs a worker: the exercise check of new copies of
+    """CPU seconds one hostile rerun costs a worker: the steps of new copies of
     :data:`HEAVY`, in this process (median)."""
-    from calc_core import exercises
+    from calc_core import diffsteps
 
     costs = []
     for k in range(copies):
         start = time.process_time()
-        exercises.check_answer("first_principles", "exp", f"{HEAVY} + {987_654 + k}")
+        with contextlib.suppress(Exception):  # an InputError costs what it cost
+            diffsteps.steps(f"{HEAVY} + {987_654 + k}")
         costs.append(time.process_time() - start)
     return statistics.median(costs)
 
@@ -439,13 +440,14 @@ async def hostile_phase(target: Target, args) -> dict:
     probes = [await open_session(target.url, stats, page="limits") for _ in range(args.probes)]
     probes = [p for p in probes if p is not None]
     attackers = [
-        await open_session(target.url, stats, page="exercises") for _ in range(args.hostile)
+        await open_session(target.url, stats, query=HEAVY_QUERY, page=HEAVY_PAGE)
+        for _ in range(args.hostile)
     ]
     attackers = [a for a in attackers if a is not None]
     if not probes or not attackers:
         raise SystemExit(f"cannot open probe sessions: {dict(stats.errors)}")
     if any(HEAVY_WIDGET not in a.widgets for a in attackers):
-        raise SystemExit(f"the exercises page has no widget {HEAVY_WIDGET!r} to attack")
+        raise SystemExit(f"{HEAVY_PAGE}?{HEAVY_QUERY} has no widget {HEAVY_WIDGET!r} to attack")
     # warm the probes' code paths (not their inputs: every probe input below is new)
     await probe_window(probes, 2.0, args.probe_think, first_k=10)
     windows: dict[str, list[float]] = {"quiet": [], "hostile": []}
