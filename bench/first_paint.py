@@ -101,8 +101,11 @@ def apps(baseline: Path | None = None) -> list[tuple[str, Path, str, str]]:
 
 def warm_loads(browser, rounds: int, listed: list[tuple[str, Path, str, str]]) -> dict:
     """First chart on servers past their first visit, the apps taking turns per round."""
-    servers = {(root, script): _serve(root, script) for _, root, script, _ in listed}
+    servers: dict[tuple[Path, str], Replica] = {}
     try:
+        for _name, root, script, _path in listed:  # one server per checkout and script
+            if (root, script) not in servers:
+                servers[root, script] = _serve(root, script)
         for _name, root, script, path in listed:  # a server's first visit is not measured here
             first_chart_seconds(browser, _url(servers[root, script], path))
         times: dict[str, list[float]] = {name: [] for name, *_ in listed}

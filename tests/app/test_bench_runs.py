@@ -124,3 +124,31 @@ class TestQuickRun:
         visits = paint["first_visit"]
         assert [row["name"] for row in visits] == ["reference", "limits"]
         assert all(row["median_s"] > 0 for row in visits)
+
+
+class TestFirstPaintServers:
+    """``bench.first_paint`` starts one server per checkout and script, and stops each."""
+
+    def test_the_warm_loads_share_one_server_per_app_and_stop_them_all(self, monkeypatch):
+        from bench import first_paint
+
+        started, stopped = [], []
+
+        class Server:
+            url = "http://127.0.0.1:1"
+
+            def stop(self):
+                stopped.append(self)
+
+        def serve(root, script):
+            started.append((root, script))
+            return Server()
+
+        monkeypatch.setattr(first_paint, "_serve", serve)
+        monkeypatch.setattr(first_paint, "first_chart_seconds", lambda browser, url: 1.0)
+        listed = first_paint.apps(baseline=ROOT / "baseline")
+        times = first_paint.warm_loads(None, 2, listed)
+        assert sorted(set(started)) == sorted(started)  # never two servers for one app
+        assert len(started) == 3  # the reference, this checkout's pages, the baseline's
+        assert len(stopped) == len(started)
+        assert all(len(runs) == 2 for runs in times.values())
