@@ -3,18 +3,20 @@
 Why a cookie written by a tiny script: Streamlit can read cookies (``st.context.cookies``,
 sent with the WebSocket handshake, so known on a session's very first run) but cannot
 set one, and a URL parameter would travel with every shared link (a student sharing a
-page would share their progress). So a custom component (``st.components.v2``: inline,
-no iframe) runs once in a browser that has no id yet: it draws 128 random bits with
-``crypto.getRandomValues`` (available on plain HTTP too, unlike ``randomUUID``), stores
-them as the ``calclab_browser`` cookie for 400 days (Chromium's cap) and reports them.
-Every later session of that browser, after a reload or a server restart, reads the
-cookie at once and mounts nothing. The id names no one: it is all that class mode and
-saved progress know of a learner.
+page would share their progress). So on a browser's first visit the server draws 128
+random bits (``secrets``) for the session, and a custom component (``st.components.v2``:
+inline, no iframe) writes them into the ``calclab_browser`` cookie for 400 days
+(Chromium's cap), unless the browser has one by then. The component reports nothing
+back, so it costs no extra rerun (a rerun right after the first paint could swallow a
+visitor's first click). Every later session of that browser, after a reload or a server
+restart, reads the cookie at once and mounts nothing. The id names no one: it is all
+that class mode and saved progress know of a learner.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 
 import streamlit as st
 
@@ -26,19 +28,15 @@ MAX_AGE_S = 400 * 86400
 _JS = f"""
 export default function (component) {{
   const name = "{COOKIE}";
-  const found = document.cookie.split("; ").find((c) => c.startsWith(name + "="));
-  let id = found ? found.slice(name.length + 1) : "";
-  if (!/^[0-9a-f]{{32}}$/.test(id)) {{
-    const bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const id = (component.data || {{}}).id || "";
+  const found = document.cookie.split("; ").some((c) => c.startsWith(name + "="));
+  if (!found && /^[0-9a-f]{{32}}$/.test(id)) {{
+    document.cookie = `${{name}}=${{id}}; Max-Age={MAX_AGE_S}; Path=/; SameSite=Lax`;
   }}
-  document.cookie = `${{name}}=${{id}}; Max-Age={MAX_AGE_S}; Path=/; SameSite=Lax`;
-  component.setStateValue("id", id);
 }}
 """
 
-_probe = st.components.v2.component("calclab_browser_id", js=_JS)
+_writer = st.components.v2.component("calclab_browser_id", js=_JS)
 
 
 def _cookie() -> str | None:
@@ -49,26 +47,14 @@ def _cookie() -> str | None:
     return value if isinstance(value, str) and ID.fullmatch(value) else None
 
 
-def browser_id() -> str | None:
-    """This browser's id, or None until its script has reported it (the first visit).
-
-    Call it on every run until it returns an id: it mounts the probe in the sidebar
-    while the id is unknown (the probe's report reruns the page once).
-    """
+def browser_id() -> str:
+    """This browser's id: its cookie's, or (first visit) a new one the page stores in it."""
     state = st.session_state
     known = state.get(KEY)
-    if isinstance(known, str) and ID.fullmatch(known):
-        return known
-    found = _cookie()
-    if found is None:
+    if not (isinstance(known, str) and ID.fullmatch(known)):
+        known = _cookie() or secrets.token_hex(16)
+        state[KEY] = known
+    if _cookie() != known:  # not in the browser yet: write it (every run until it is)
         with st.sidebar:
-            result = _probe(key="_browser_probe", default={"id": None}, on_id_change=_noop)
-        reported = result.get("id") if result else None
-        found = reported if isinstance(reported, str) and ID.fullmatch(reported) else None
-    if found is not None:
-        state[KEY] = found
-    return found
-
-
-def _noop() -> None:
-    """The probe's change callback (Streamlit requires one per state value)."""
+            _writer(key="_browser_cookie", data={"id": known})
+    return known
