@@ -1,0 +1,1 @@
+"""Test suite (a package, so that each conftest.py imports under its own name)."""
