@@ -172,3 +172,21 @@ def test_a_student_in_a_class_sees_it_in_the_sidebar_and_keeps_it_in_the_url():
     assert t("class.in_class", code=code) in [c.value for c in at.sidebar.caption]
     ok(at.switch_page("pages/limits.py").run())
     assert at.query_params["class"] == code
+
+
+def test_the_csv_export_has_every_attempt_and_no_browser_id():
+    from lab_ui import class_view
+
+    _, code, _ = start_class()
+    browsers = ["1" * 32, "2" * 32]
+    for browser in browsers:
+        answer(student(code, browser), "x^x")
+    assert default_store().flush(timeout=30)
+    row = default_store().read(
+        lambda conn: class_view.classes.find(conn, code, time.time()), default=None
+    )
+    text = class_view._csv(row.id)
+    lines = text.strip().splitlines()
+    assert len(lines) == 3 and "student" in lines[0] and "answer" in lines[0]
+    assert {line.rsplit(",", 1)[1] for line in lines[1:]} == {"1", "2"}
+    assert not any(b in text for b in browsers)
