@@ -129,4 +129,8 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "x0_outside": ("x0", "xmin", "xmax"),
     # answers typed on the exercises page (calc_core.answers)
     "too_many_components": ("limit", "got"),
+    # working in a lower precision (calc_core.precision; limits page, gradient check)
+    "dtype_overflow": ("value", "dtype", "max"),
+    "no_complex_dtype": ("dtype",),
+    "wrong_gradient_size": ("expected", "got"),
 }

@@ -5,7 +5,10 @@ D2L 2.4.1 shows f(x) = 3x^2 - 4x and prints (f(1+h) - f(1)) / h for h = 0.1,
 f'(1) = 2. :func:`analyze` reproduces that table for any f, x0, first step,
 number of steps, shrink factor and scheme, measures every scheme's error from
 h = 1e-1 down to 1e-16 (where round-off wins and the forward quotient collapses
-to 0), and writes the book's code cell for the current inputs.
+to 0), and writes the book's code cell for the current inputs. With ``dtype``
+(float32, float16, bfloat16) f and every quotient are computed in that format, as a
+framework computes, against the same float64 truth; :class:`PrecisionFacts` says where
+that format stops resolving h.
 
 Examples
 --------
@@ -24,9 +27,16 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from calc_core import printing
+from calc_core import precision, printing
 from calc_core.derivative import PointDerivative, derivative_at
-from calc_core.differences import SCHEMES, ErrorSweep, book_steps, error_sweep, quotient
+from calc_core.differences import (
+    SCHEMES,
+    ErrorSweep,
+    book_steps,
+    error_sweep,
+    quotient,
+    theory,
+)
 from calc_core.errors import InputError
 from calc_core.numeric import compile_expr
 from calc_core.parser import parse
@@ -71,6 +81,45 @@ class QuotientRow:
     h: float
     quotient: float
     error: float | None  # |quotient - f'(x0)| when f'(x0) exists
+    quotient_text: str = ""  # every digit the working format holds (shortest round trip)
+
+
+#: torch.autograd.gradcheck's default step, designed for float64.
+GRADCHECK_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class CheckAdvice:
+    """Measured here: why gradient checks run in float64, and which h a lower format needs.
+
+    Central differences of this f at this x0, at gradcheck's default step 1e-6 in
+    float64 and in ``dtype`` (the page's format, or float32 when the page is in
+    float64), and in ``dtype`` at the step theory suggests, ε^(1/3)·max(1, |x0|).
+    """
+
+    dtype: str
+    error_64_at_default: float
+    error_at_default: float
+    suggested_h: float
+    error_at_suggested: float
+
+    @property
+    def formats_differ(self) -> bool:
+        """Whether the lower format is clearly worse here (not for a linear f, say)."""
+        return self.error_at_default > 10 * self.error_64_at_default + 1e-300
+
+
+@dataclass(frozen=True)
+class PrecisionFacts:
+    """The working format's own numbers at this x0."""
+
+    dtype: str
+    eps: float
+    x0_stored: float  # x0 rounded to the format
+    collapse_h: float | None  # largest power of two h with fl(x0 + h) == fl(x0)
+    forward_h: float  # theory's best forward step, eps^(1/2)
+    central_h: float  # theory's best central step, eps^(1/3)
+    advice: CheckAdvice | None  # None when f'(x0) does not exist
 
 
 @dataclass(frozen=True)
@@ -88,11 +137,13 @@ class LimitsResult:
     book_output: tuple[str, ...]
     tiny_h: float  # the step at which the scheme's quotient is shown collapsing
     tiny_h_quotient: float  # the scheme's quotient at tiny_h (0.0 where the step is absorbed)
-    tiny_h_absorbed: bool  # float64 loses tiny_h: see step_absorbed
+    tiny_h_absorbed: bool  # the working format loses tiny_h: see step_absorbed
+    dtype: str = "float64"
+    precision: PrecisionFacts | None = None
 
 
-def step_absorbed(x0: float, h: float, scheme: str) -> bool:
-    """Whether float64 loses the step h at x0 for ``scheme``: every point the scheme
+def step_absorbed(x0: float, h: float, scheme: str, dtype: str = "float64") -> bool:
+    """Whether ``dtype`` loses the step h at x0 for ``scheme``: every point the scheme
     evaluates rounds to x0, so its numerator is f(x0) − f(x0), exactly 0.
 
     The complex step never loses it (x0 + ih keeps h in its imaginary part).
@@ -102,12 +153,17 @@ def step_absorbed(x0: float, h: float, scheme: str) -> bool:
     >>> step_absorbed(1.0, 1.5e-16, "forward"), step_absorbed(1.0, 1.5e-16, "backward")
     (False, False)
     """
-    x = float(x0)
-    plus, minus = x + h == x, x - h == x
+    working = precision.numpy_dtype(dtype)
+    x, step = precision.to_dtype(x0, dtype), precision.to_dtype(h, dtype)
+    with np.errstate(all="ignore"):
+        plus = bool((x + step).astype(working) == x)
+        minus = bool((x - step).astype(working) == x)
     return {"forward": plus, "backward": minus, "complex": False}.get(scheme, plus and minus)
 
 
-def check_inputs(x0: float, h0: float, steps: int, shrink: float, scheme: str) -> None:
+def check_inputs(
+    x0: float, h0: float, steps: int, shrink: float, scheme: str, dtype: str = "float64"
+) -> None:
     """Refuse numeric inputs outside what the page can show meaningfully (:data:`BOUNDS`)."""
     for field, value in {"x0": x0, "h0": h0, "steps": steps, "shrink": shrink}.items():
         bounds = BOUNDS[field]
@@ -127,6 +183,21 @@ def check_inputs(x0: float, h0: float, steps: int, shrink: float, scheme: str) -
             low=SCHEMES[0],
             high=SCHEMES[-1],
         )
+    precision.check_name(dtype)
+    fmt = precision.format_of(dtype)
+    if abs(x0) > fmt.max:
+        raise InputError(
+            "dtype_overflow",
+            f"x0 = {x0:g} overflows {dtype}.",
+            field="x0",
+            value=f"{x0:g}",
+            dtype=dtype,
+            max=f"{fmt.max:g}",
+        )
+    if scheme == "complex" and not fmt.has_complex:
+        raise InputError(
+            "no_complex_dtype", f"No complex type for {dtype}.", field="scheme", dtype=dtype
+        )
 
 
 def analyze(
@@ -136,31 +207,42 @@ def analyze(
     steps: int = 5,
     shrink: float = 10.0,
     scheme: str = "forward",
+    dtype: str = "float64",
 ) -> LimitsResult:
     """Parse ``f_text`` and compute the page's table, sweep and book code.
+
+    The quotients are computed in ``dtype`` (f too); errors are measured against the
+    exact f'(x0) in float64.
 
     Raises
     ------
     InputError
         For a malformed ``f_text`` (field ``"f"``) or an out-of-range number.
     """
-    check_inputs(x0, h0, steps, shrink, scheme)
+    check_inputs(x0, h0, steps, shrink, scheme, dtype)
     try:
         expr = parse(f_text, ("x",))
     except InputError as err:
         raise err.with_field("f") from None
-    fn = compile_expr(expr, ("x",))
+    working = precision.numpy_dtype(dtype)
+    fn = compile_expr(expr, ("x",), working, precision.complex_dtype(dtype))
     point = derivative_at(expr, x0)
     hs = book_steps(h0, steps, shrink)
-    q = quotient(fn, x0, hs, scheme)
+    q = quotient(fn, x0, hs, scheme, working).astype(float)
     exact = point.value if point.exists else None
     rows = tuple(
-        QuotientRow(float(h), float(v), None if exact is None else abs(float(v) - exact))
+        QuotientRow(
+            float(h),
+            float(v),
+            None if exact is None else abs(float(v) - exact),
+            precision.shortest(float(v), dtype),
+        )
         for h, v in zip(hs, q, strict=True)
     )
-    sweep = error_sweep(fn, x0, exact) if exact is not None else None
+    sweep = _sweep(expr, x0, exact, dtype) if exact is not None else None
     code, output = book_cell(expr, x0, h0, steps, shrink, scheme, rows)
-    tiny = TINY_H * max(1.0, abs(x0))
+    facts = precision_facts(expr, x0, exact, dtype)
+    tiny = _tiny_step(x0, dtype, facts.collapse_h)
     return LimitsResult(
         f_text=f_text,
         f_latex=printing.latex(expr),
@@ -172,8 +254,63 @@ def analyze(
         book_code=code,
         book_output=output,
         tiny_h=tiny,
-        tiny_h_quotient=float(quotient(fn, x0, tiny, scheme)),
-        tiny_h_absorbed=step_absorbed(x0, tiny, scheme),
+        tiny_h_quotient=float(quotient(fn, x0, tiny, scheme, working)),
+        tiny_h_absorbed=step_absorbed(x0, tiny, scheme, dtype),
+        dtype=dtype,
+        precision=facts,
+    )
+
+
+def _tiny_step(x0: float, dtype: str, collapse_h: float | None) -> float:
+    """The step the floating-point note shows: float64's 1e-16·max(1, |x0|), and in a
+    lower format the power of ten just below its collapse step (1e-8 in float32 at 1)."""
+    if dtype == "float64" or collapse_h is None:
+        return TINY_H * max(1.0, abs(x0)) if dtype == "float64" else precision.sweep_floor(dtype)
+    return 10.0 ** math.floor(math.log10(collapse_h))
+
+
+def _sweep(expr: sp.Expr, x0: float, exact: float, dtype: str) -> ErrorSweep:
+    """Every scheme's error against h, computed in ``dtype`` (f evaluated in it too)."""
+    fmt = precision.format_of(dtype)
+    working = precision.numpy_dtype(dtype)
+    fn = compile_expr(expr, ("x",), working, precision.complex_dtype(dtype))
+    return error_sweep(
+        fn,
+        x0,
+        exact,
+        h_min=precision.sweep_floor(dtype),
+        schemes=tuple(s for s in SCHEMES if s != "complex" or fmt.has_complex),
+        dtype=working,
+        eps=fmt.eps,
+    )
+
+
+def precision_facts(expr: sp.Expr, x0: float, exact: float | None, dtype: str) -> PrecisionFacts:
+    """The format's epsilon, collapse step and best steps at x0, and the check advice."""
+    fmt = precision.format_of(dtype)
+    predicted = theory(fmt.eps)
+    advice = None
+    if exact is not None:
+        other = dtype if dtype != "float64" else "float32"
+        suggested = precision.format_of(other).eps ** (1 / 3) * max(1.0, abs(x0))
+
+        def error(name: str, h: float) -> float:
+            kind = precision.numpy_dtype(name)
+            q = quotient(compile_expr(expr, ("x",), kind), x0, h, "central", kind)
+            return abs(float(q) - exact)
+
+        errors = (error("float64", GRADCHECK_EPS), error(other, GRADCHECK_EPS))
+        at_suggested = error(other, suggested)
+        if all(map(math.isfinite, (*errors, at_suggested))):  # else: f overflows the format
+            advice = CheckAdvice(other, *errors, suggested, at_suggested)
+    return PrecisionFacts(
+        dtype=dtype,
+        eps=fmt.eps,
+        x0_stored=float(precision.to_dtype(x0, dtype)),
+        collapse_h=precision.collapse_step(x0, dtype),
+        forward_h=predicted["forward"].best_h,
+        central_h=predicted["central"].best_h,
+        advice=advice,
     )
 
 

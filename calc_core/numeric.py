@@ -87,7 +87,19 @@ def _pow(base, exponent):
     return np.power(base, exponent)
 
 
-def _build(expr: sp.Basic, index: dict[sp.Symbol, int]) -> ArrayFn:
+def _build(expr: sp.Basic, index: dict[sp.Symbol, int], cast=None) -> ArrayFn:
+    """The tree as a function of the argument list; ``cast`` rounds every node's value.
+
+    With ``cast`` every operation's result is rounded to the working format, as a
+    framework computing in float32 or bfloat16 rounds each op's output.
+    """
+    node = _node(expr, index, cast)
+    if cast is None:
+        return node
+    return lambda args: cast(node(args))
+
+
+def _node(expr: sp.Basic, index: dict[sp.Symbol, int], cast) -> ArrayFn:
     if expr.is_Symbol:
         k = index[expr]
         return lambda args: args[k]
@@ -95,24 +107,23 @@ def _build(expr: sp.Basic, index: dict[sp.Symbol, int]) -> ArrayFn:
         # sqrt(-1) is I, log(-1) is I*pi: complex, so NaN for real input; zoo/nan -> NaN
         value = float(expr) if expr.is_extended_real else complex(expr)
         return lambda args: value
-    if expr.is_Add:
-        parts = [_build(a, index) for a in expr.args]
-        return lambda args: sum(p(args) for p in parts)
-    if expr.is_Mul:
-        parts = [_build(a, index) for a in expr.args]
+    if expr.is_Add or expr.is_Mul:  # n-ary: one rounded binary operation at a time
+        parts = [_build(a, index, cast) for a in expr.args]
+        op = np.add if expr.is_Add else np.multiply
+        rnd = cast or (lambda v: v)
 
-        def mul(args):
+        def fold(args):
             out = parts[0](args)
             for p in parts[1:]:
-                out = out * p(args)
+                out = rnd(op(out, p(args)))
             return out
 
-        return mul
+        return fold
     if expr.is_Pow:
-        b, e = _build(expr.base, index), _build(expr.exp, index)
+        b, e = _build(expr.base, index, cast), _build(expr.exp, index, cast)
         return lambda args: _pow(b(args), e(args))
     if isinstance(expr, (sp.Max, sp.Min)):  # n-ary; compares real parts for complex input
-        parts = [_build(a, index) for a in expr.args]
+        parts = [_build(a, index, cast) for a in expr.args]
         pick = np.greater_equal if isinstance(expr, sp.Max) else np.less_equal
 
         def extremum(args):
@@ -125,10 +136,10 @@ def _build(expr: sp.Basic, index: dict[sp.Symbol, int]) -> ArrayFn:
         return extremum
     fn = _UNARY.get(type(expr))
     if fn is not None and len(expr.args) >= 1:
-        inner = _build(expr.args[0], index)
+        inner = _build(expr.args[0], index, cast)
         return lambda args: fn(inner(args))
     if isinstance(expr, sp.Piecewise):
-        pieces = [(_build(v, index), _build_condition(c, index)) for v, c in expr.args]
+        pieces = [(_build(v, index, cast), _build_condition(c, index, cast)) for v, c in expr.args]
 
         def piecewise(args):
             out = np.nan
@@ -140,35 +151,53 @@ def _build(expr: sp.Basic, index: dict[sp.Symbol, int]) -> ArrayFn:
     raise NotImplementedError(f"cannot evaluate {type(expr).__name__} numerically")
 
 
-def _build_condition(cond, index):
+def _build_condition(cond, index, cast=None):
     if cond is sp.true or cond == True:  # noqa: E712 - sympy's true compares equal to True
         return lambda args: True
     if isinstance(cond, sp.core.relational.Relational):
-        lhs, rhs = _build(cond.lhs, index), _build(cond.rhs, index)
+        lhs, rhs = _build(cond.lhs, index, cast), _build(cond.rhs, index, cast)
         ops = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
         op = ops.get(cond.rel_op, np.equal)
         return lambda args: op(np.real(lhs(args)), np.real(rhs(args)))
     raise NotImplementedError(f"cannot evaluate condition {cond}")
 
 
-def compile_expr(expr: sp.Expr, variables: Sequence[str | sp.Symbol] = ("x",)) -> ArrayFn:
+def compile_expr(
+    expr: sp.Expr,
+    variables: Sequence[str | sp.Symbol] = ("x",),
+    dtype: np.dtype | None = None,
+    complex_dtype: np.dtype | None = None,
+) -> ArrayFn:
     """Return ``f(*arrays)`` evaluating ``expr`` element-wise, silently.
 
     The result always has the broadcast shape of the inputs (a constant becomes an
     array), is float unless an input is complex, and holds NaN/inf where ``expr`` is
     undefined -- numpy's warnings are suppressed, never printed.
+
+    With ``dtype`` (a real numpy dtype such as float32, or ml_dtypes' bfloat16; see
+    :mod:`calc_core.precision`) f is evaluated *in that format*, as a framework does:
+    the inputs, every constant and every operation's result are rounded to it, and so
+    is the output (complex values to ``complex_dtype`` when given).
+
+    >>> from calc_core.parser import parse
+    >>> f = compile_expr(parse("x + 1/3"), ("x",), np.dtype(np.float32))
+    >>> f(np.array([1.0])).dtype, float(f(np.array([1.0]))[0]) == float(np.float32(4 / 3))
+    (dtype('float32'), True)
     """
     syms = [v if isinstance(v, sp.Symbol) else symbol(v) for v in variables]
     index = {s: k for k, s in enumerate(syms)}
     free = expr.free_symbols - set(syms)
     if free:
         raise ValueError(f"expression has unexpected symbols {sorted(map(str, free))}")
-    tree = _build(expr, index)
+    real = np.dtype(float) if dtype is None else np.dtype(dtype)
+    cast = None if dtype is None else _rounder(real, complex_dtype)
+    tree = _build(expr, index, cast)
 
     def evaluate(*arrays):
-        # real input as float64: int64 would wrap around (2**63) inside np.power
+        # real input as float64 (or the working format): int64 would wrap around
+        # (2**63) inside np.power
         args = [np.asarray(a) for a in arrays]
-        args = [a if np.iscomplexobj(a) else a.astype(float, copy=False) for a in args]
+        args = [a if np.iscomplexobj(a) else a.astype(real, copy=False) for a in args]
         with np.errstate(all="ignore"):
             out = tree(args)
             shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
@@ -176,7 +205,20 @@ def compile_expr(expr: sp.Expr, variables: Sequence[str | sp.Symbol] = ("x",)) -
             if np.iscomplexobj(out) and not any(np.iscomplexobj(a) for a in args):
                 # a real input produced a complex value: outside the real domain
                 out = np.where(np.abs(out.imag) > 0, np.nan, out.real)
-            dtype = complex if np.iscomplexobj(out) else float
-            return np.broadcast_to(out.astype(dtype, copy=False), shape).copy()
+            if np.iscomplexobj(out):
+                kind = complex if complex_dtype is None else complex_dtype
+            else:
+                kind = real
+            return np.broadcast_to(out.astype(kind, copy=False), shape).copy()
 
     return evaluate
+
+
+def _rounder(real: np.dtype, complex_dtype: np.dtype | None) -> Callable:
+    def cast(value):
+        value = np.asarray(value)
+        if np.iscomplexobj(value):
+            return value if complex_dtype is None else value.astype(complex_dtype)
+        return value.astype(real, copy=False)
+
+    return cast

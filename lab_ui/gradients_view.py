@@ -23,8 +23,8 @@ PLANES = [f"{i},{j}" for i in range(1, MAX_N + 1) for j in range(i + 1, MAX_N + 
 #: n's choices: "auto" (from f and the point) or a dimension the learner fixes.
 AUTO = "auto"
 DIMENSIONS = [AUTO, *range(1, MAX_N + 1)]
-#: The page's two views: the visitor's function, and the book's matrix rules.
-VIEWS = ("explore", "rules")
+#: The page's views: the visitor's function, the book's matrix rules, a gradient check.
+VIEWS = ("explore", "rules", "check")
 
 
 def num(value: float | None, digits: int = 10) -> str:

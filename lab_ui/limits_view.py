@@ -10,8 +10,9 @@ def collapse_message(r: LimitsResult, charted: bool) -> str:
     """What happens to the selected scheme's quotient at a tiny h, and the lesson of it.
 
     It names the scheme the visitor chose (its quotient was computed at that h), says
-    why the quotient is exactly 0 where float64 loses the step, and points at the
-    error chart only when the page draws one (``charted``).
+    why the quotient is exactly 0 where the working format (float64, float32, ...)
+    loses the step, and points at the error chart only when the page draws one
+    (``charted``).
     """
     lesson = t("limits.lesson.complex" if r.scheme == "complex" else "limits.lesson.difference")
     return t(
@@ -19,6 +20,6 @@ def collapse_message(r: LimitsResult, charted: bool) -> str:
         h=f"{r.tiny_h:.0e}",
         quotient=t(f"limits.quotient.{r.scheme}"),
         q=repr(r.tiny_h_quotient),
-        absorbed=t(f"limits.absorbed.{r.scheme}") if r.tiny_h_absorbed else "",
+        absorbed=t(f"limits.absorbed.{r.scheme}", dtype=r.dtype) if r.tiny_h_absorbed else "",
         lesson=lesson + (t("limits.chart_lesson") if charted else ""),
     )

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from calc_core.derivative import PointDerivative
-from calc_core.differences import SCHEMES, THEORY, ErrorSweep
+from calc_core.differences import SCHEMES, ErrorSweep
 from calc_core.limits import LimitsResult
 from lab_ui.i18n import t
 
@@ -46,25 +46,26 @@ def quotient_table(result: LimitsResult) -> pd.DataFrame:
             t("limits.col.h_book"): [f"{r.h:.5f}" for r in result.rows],
             t("limits.col.h"): [step(r.h) for r in result.rows],
             t("limits.col.quotient_book"): [f"{r.quotient:.5f}" for r in result.rows],
-            t("limits.col.quotient"): [repr(r.quotient) for r in result.rows],
+            t("limits.col.quotient"): [r.quotient_text or repr(r.quotient) for r in result.rows],
             t("limits.col.error"): [sci(r.error) for r in result.rows],
         }
     )
 
 
 def scheme_table(sweep: ErrorSweep) -> pd.DataFrame:
-    """Measured best step and error per scheme next to what float64 theory predicts."""
+    """Measured best step and error per scheme next to what theory predicts for the format."""
+    predicted = sweep.theory
     return pd.DataFrame(
         {
             t("limits.col.scheme"): [t(f"scheme.{s}") for s in SCHEMES],
-            t("limits.col.order"): [f"h^{THEORY[s].order}" for s in SCHEMES],
+            t("limits.col.order"): [f"h^{predicted[s].order}" for s in SCHEMES],
             t("limits.col.best_h"): [sci(sweep.best_h.get(s), 1) for s in SCHEMES],
             t("limits.col.best_error"): [sci(sweep.best_error.get(s), 1) for s in SCHEMES],
             t("limits.col.theory_h"): [
-                t("limits.any_small_h") if s == "complex" else sci(THEORY[s].best_h, 1)
+                t("limits.any_small_h") if s == "complex" else sci(predicted[s].best_h, 1)
                 for s in SCHEMES
             ],
-            t("limits.col.theory_error"): [sci(THEORY[s].best_error, 1) for s in SCHEMES],
+            t("limits.col.theory_error"): [sci(predicted[s].best_error, 1) for s in SCHEMES],
         }
     )
 

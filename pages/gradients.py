@@ -4,7 +4,7 @@ import streamlit as st
 
 import lab_ui.startup  # noqa: F401  (first: starts the workers while the rest imports)
 from calc_core import gradients, matrix_rules
-from lab_ui import chart_text
+from lab_ui import chart_text, gradcheck_view
 from lab_ui import gradients_view as view
 from lab_ui import url_state as us
 from lab_ui.charts import gradients as charts
@@ -20,6 +20,7 @@ PARAMS = [
     us.Param("plane", "1,2", us.choice(view.PLANES)),
     us.Param("seed", 0, us.integer(0, matrix_rules.SEED_LIMIT - 1)),
     us.Param("rule", "Ax", us.choice(matrix_rules.RULES)),
+    *gradcheck_view.PARAMS,
 ]
 
 page_header("gradients.title", "gradients.intro")
@@ -35,7 +36,10 @@ choose(
     label_visibility="collapsed",  # its options say it; the space goes to the chart
 )
 
-if s.view == "explore":
+if s.view == "check":
+    gradcheck_view.show()
+    us.publish(PARAMS)
+elif s.view == "explore":
     # The field beside the inputs and formulas on a wide screen; on a phone the columns
     # stack, so it comes right after the function box.
     plot, controls = st.columns([3, 2], gap="medium")

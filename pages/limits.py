@@ -6,6 +6,7 @@ import lab_ui.startup  # noqa: F401  (first: starts the workers while the rest i
 from calc_core import limits
 from calc_core.differences import SCHEMES
 from lab_ui import chart_text, draw, icons, limits_view, tables
+from lab_ui import precision_view as pv
 from lab_ui import url_state as us
 from lab_ui.charts import limits as charts
 from lab_ui.choices import choose
@@ -21,6 +22,7 @@ PARAMS = [
     us.Param("steps", 5, us.integer(int(STEPS.low), int(STEPS.high))),
     us.Param("shrink", 10.0, us.number(SHRINK.low, SHRINK.high), us.fmt_number),
     us.Param("scheme", "forward", us.choice(SCHEMES)),
+    us.Param("dtype", "float64", us.choice(pv.DTYPES)),
     us.Param("secant_h", 0.5, us.number_choice(SECANT_STEPS), us.fmt_number),
 ]
 
@@ -32,7 +34,9 @@ plot, controls = st.columns([3, 2], gap="medium")
 plot.text_input(t("field.f"), key="f", max_chars=200, help=t("field.f_help"))
 labels = {sc: t(f"scheme.{sc}") for sc in SCHEMES}  # a plain dict: no language lookup later
 with controls:
-    choose(st.selectbox, t("field.scheme"), SCHEMES, key="scheme", format_func=labels.__getitem__)
+    c0, c9 = st.columns(2)
+    choose(c0.selectbox, t("field.scheme"), SCHEMES, key="scheme", format_func=labels.__getitem__)
+    pv.dtype_box(c9)
     c1, c2 = st.columns(2)
     box = {"min_value": X0.low, "max_value": X0.high, "step": 0.5, "format": "%g"}
     c1.number_input(t("field.x0"), key="x0", **box)
@@ -46,9 +50,8 @@ with controls:
     )
 us.publish(PARAMS)
 s = st.session_state
-out = compute(
-    limits.analyze, s.f, float(s.x0), float(s.h0), int(s.steps), float(s.shrink), s.scheme
-)
+args = float(s.x0), float(s.h0), int(s.steps), float(s.shrink), s.scheme, s.dtype
+out = compute(limits.analyze, s.f, *args)
 if out.error:
     with plot:
         show_error(out.error, {"f": s.f})
@@ -70,14 +73,15 @@ if r.sweep is not None:
     with plot:
         st.subheader(t("limits.floating_title"))
         draw.chart(charts.error_vs_h, r.sweep, labels, axis, description=described)
-        st.caption(t("limits.chart_caption"))
+        st.caption(t("limits.chart_caption", dtype=r.dtype, eps=tables.sci(r.sweep.eps)))
+        pv.show(r)
 
 with plot if r.sweep is None else st.container():  # no error chart: the table takes its place
     st.subheader(t("limits.table_title"))
     st.caption(t(f"limits.scheme_note.{r.scheme}"))
     st.dataframe(tables.quotient_table(r), hide_index=True, width="stretch")
 if r.sweep is not None:
-    st.caption(t("limits.scheme_table_caption"))
+    st.caption(t("limits.scheme_table_caption", dtype=r.dtype))
     st.dataframe(tables.scheme_table(r.sweep), hide_index=True, width="stretch")
 
 st.subheader(t("limits.secant_title"))

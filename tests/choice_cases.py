@@ -38,6 +38,7 @@ def _translated(page: str, key: str, option: str, label_key: str, **kw) -> Widge
 SETTINGS = EN["tangent.settings"]
 WIDGETS = [
     _translated("limits", "scheme", "central", "scheme.central"),
+    _translated("limits", "dtype", "bfloat16", "precision.dtype.bfloat16"),
     Widget("limits", "secant_h", 0.1, "0.1", "0.1", kind="slider"),
     _translated("tangent", "tangent_xscale", "log", "tangent.scale.log", opens=SETTINGS),
     _translated("tangent", "tangent_yscale", "log", "tangent.scale.log", opens=SETTINGS),
@@ -50,6 +51,7 @@ WIDGETS = [
         for style in [next(s for s in STYLES if s != default)]
     ),
     _translated("gradients", "view", "rules", "gradients.tab.rules", kind="radio"),
+    _translated("gradients", "dtype", "float16", "precision.dtype.float16", link={"view": "check"}),
     Widget("gradients", "n", 3, "3", "3"),
     Widget("gradients", "plane", "2,3", "(x2, x3)", "(x2, x3)", {"f": "x1*x2*x3", "at": "1, 2, 3"}),
     _translated(

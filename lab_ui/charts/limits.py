@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from calc_core.differences import EPS, SCHEMES, THEORY, ErrorSweep
+from calc_core.differences import SCHEMES, ErrorSweep
 from calc_core.limits import SecantView
 from lab_ui.charts import DASHES, LEGEND_BELOW, X_TICKS
 
@@ -26,8 +28,13 @@ SCHEME_COLOR = {
     "complex": "#d62728",
     "richardson": "#9467bd",
 }
-#: Errors of exactly 0 are drawn on this floor of the log axis.
+#: Errors of exactly 0 are drawn on this floor of the log axis (in float64).
 ERROR_FLOOR = 1e-18
+
+
+def error_floor(eps: float) -> float:
+    """The chart's floor for a format: two decades below its ε's decade (1e-18 in float64)."""
+    return 10.0 ** (math.floor(math.log10(eps)) - 2)
 
 
 def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) -> alt.Chart:
@@ -36,15 +43,17 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
     ``labels`` maps scheme -> translated name; ``axis`` has keys ``h``, ``error``,
     ``scheme``, ``best``, ``theory``, ``eps``.
     """
+    floor = error_floor(sweep.eps)
+    schemes = [s for s in SCHEMES if s in sweep.errors]  # no complex step in float16
     rows = []
-    for scheme in SCHEMES:
+    for scheme in schemes:
         for h, err in zip(sweep.h, sweep.errors[scheme], strict=True):
-            shown = max(float(err), ERROR_FLOOR) if np.isfinite(err) else np.nan
+            shown = max(float(err), floor) if np.isfinite(err) else np.nan
             rows.append(
                 {"h": float(h), "error": shown, "exact_error": float(err), "scheme": labels[scheme]}
             )
     data = pd.DataFrame(rows)
-    order = [labels[s] for s in SCHEMES]
+    order = [labels[s] for s in schemes]
     # one legend (colour and dash share title and order), its symbols long thick strokes
     legend = alt.Legend(
         symbolType="stroke", symbolStrokeWidth=3, symbolSize=400, labelLimit=160, **LEGEND_BELOW
@@ -53,14 +62,14 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
         "scheme:N",
         title=axis["scheme"],
         sort=order,
-        scale=alt.Scale(domain=order, range=[SCHEME_COLOR[s] for s in SCHEMES]),
+        scale=alt.Scale(domain=order, range=[SCHEME_COLOR[s] for s in schemes]),
         legend=legend,
     )
     dash = alt.StrokeDash(
         "scheme:N",
         sort=order,
         title=axis["scheme"],
-        scale=alt.Scale(domain=order, range=[SCHEME_DASH[s] for s in SCHEMES]),
+        scale=alt.Scale(domain=order, range=[SCHEME_DASH[s] for s in schemes]),
         legend=legend,
     )
     x = alt.X(
@@ -73,7 +82,7 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
         "error:Q",
         title=axis["error"],
         axis=alt.Axis(format="~e"),
-        scale=alt.Scale(type="log", domain=[ERROR_FLOOR, 10], clamp=True),
+        scale=alt.Scale(type="log", domain=[floor, 10], clamp=True),
     )
     tooltip = [
         alt.Tooltip("scheme:N", title=axis["scheme"]),
@@ -89,12 +98,12 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
         [
             {
                 "h": sweep.best_h[s],
-                "error": max(sweep.best_error[s], ERROR_FLOOR),
+                "error": max(sweep.best_error[s], floor),
                 "exact_error": sweep.best_error[s],
                 "scheme": labels[s],
                 "what": axis["best"],
             }
-            for s in SCHEMES
+            for s in schemes
             if s in sweep.best_h
         ]
     )
@@ -103,12 +112,13 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
         .mark_point(shape="diamond", size=160, filled=True)
         .encode(x=x, y=y, color=color, tooltip=[*tooltip, alt.Tooltip("what:N", title="")])
     )
+    predicted = sweep.theory
     theory = pd.DataFrame(
         [
             {
-                "h": THEORY[s].best_h,
-                "error": THEORY[s].best_error,
-                "exact_error": THEORY[s].best_error,
+                "h": predicted[s].best_h,
+                "error": predicted[s].best_error,
+                "exact_error": predicted[s].best_error,
                 "scheme": labels[s],
                 "what": axis["theory"],
             }
@@ -121,7 +131,7 @@ def error_vs_h(sweep: ErrorSweep, labels: dict[str, str], axis: dict[str, str]) 
         .encode(x=x, y=y, color=color, tooltip=[*tooltip, alt.Tooltip("what:N", title="")])
     )
     eps_rule = (
-        alt.Chart(pd.DataFrame({"error": [EPS], "label": [axis["eps"]]}))
+        alt.Chart(pd.DataFrame({"error": [sweep.eps], "label": [axis["eps"]]}))
         .mark_rule(strokeDash=[2, 2], color="gray")
         .encode(y=alt.Y("error:Q"), tooltip=[alt.Tooltip("label:N", title="")])
     )

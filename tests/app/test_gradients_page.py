@@ -34,6 +34,9 @@ DEFAULT_URL = {
     "plane": "1,2",
     "seed": "0",
     "rule": "Ax",
+    "dtype": "float64",
+    "h": "1e-06",
+    "grad": "",
 }
 
 
@@ -332,7 +335,7 @@ class TestLanguages:
         at = run(lang="zh")
         assert at.title[0].value == t("gradients.title", "zh") == "梯度：偏导数、范数与矩阵求导法则"
         assert table(at, "zh")["value"] == ["6", "5"]
-        assert at.radio(key="view").options == ["你的函数", "书中的法则"]
+        assert at.radio(key="view").options == ["你的函数", "书中的法则", "梯度检验"]
 
     def test_chinese_messages_for_a_kink(self):
         at = run(lang="zh", f="norm(x, 1)", at="0, 2")

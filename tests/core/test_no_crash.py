@@ -21,7 +21,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc_core import backprop, chain, diffsteps, exercises, gradients, limits, tangent
+from calc_core import (
+    backprop,
+    chain,
+    diffsteps,
+    exercises,
+    gradcheck,
+    gradients,
+    limits,
+    tangent,
+)
 from calc_core.errors import ERROR_CODES, InputError
 from calc_core.guard import DEFAULT_TIMEOUT, WorkerPool
 from calc_core.parser import parse
@@ -39,12 +48,20 @@ def _in(variable: str) -> Callable[[str], str]:
 #: point typed as text and the same point as the float a number widget gives.
 CORE_CALLS: dict[str, tuple[Callable[..., object], Callable[[str, str, float], tuple]]] = {
     "limits.analyze": (limits.analyze, lambda f, p, x0: (f, x0)),
+    "limits.analyze[bfloat16]": (
+        limits.analyze,
+        lambda f, p, x0: (f, x0, 0.1, 5, 10.0, "central", "bfloat16"),
+    ),
     "limits.secant_view": (limits.secant_view, lambda f, p, x0: (f, x0, 0.1)),
     "tangent.curves": (tangent.curves, lambda f, p, x0: (f, -10.0, 10.0)),
     "tangent.tangent_at": (tangent.tangent_at, lambda f, p, x0: (f, x0, -10.0, 10.0, 0.1)),
     "gradients.dimension_of": (gradients.dimension_of, lambda f, p, x0: (_in("x1")(f),)),
     "gradients.analyze": (gradients.analyze, lambda f, p, x0: (_in("x1")(f), f"{p}, 1", 2)),
     "gradients.field_view": (gradients.field_view, lambda f, p, x0: (_in("x1")(f), f"{p}, 1", 2)),
+    "gradcheck.check": (
+        gradcheck.check,
+        lambda f, p, x0: (_in("x1")(f), f"{p}, 1", 2, "float32", 1e-3, 1e-5, 1e-3, "x2; x1"),
+    ),
     "diffsteps.steps": (diffsteps.steps, lambda f, p, x0: (f,)),
     "backprop.backprop": (backprop.backprop, lambda f, p, x0: (f, f"x={p}")),
     "chain.walkthrough": (
