@@ -151,6 +151,16 @@ def _overall(component: np.ndarray) -> bool | None:
     return None if np.any(np.isnan(component)) else True
 
 
+def _read(f_text: str, at_text: str, n: int, dtype: str, h: float, claim: str):
+    """The checked inputs: f, the point's floats, the claimed components, the symbols."""
+    n = check_n(n)
+    precision.check_name(dtype)
+    _refuse_h(h)
+    expr = parse_function(f_text, n)
+    _, floats = parse_point(at_text, n)
+    return expr, floats, parse_claim(claim, n), [symbol(v) for v in variables(n)]
+
+
 def check(
     f_text: str,
     at_text: str,
@@ -169,13 +179,7 @@ def check(
         For a malformed f (field ``"f"``), point (``"at"``), claim (``"grad"``), h
         (``"h"``) or format (``"dtype"``).
     """
-    n = check_n(n)
-    precision.check_name(dtype)
-    _refuse_h(h)
-    expr = parse_function(f_text, n)
-    _, floats = parse_point(at_text, n)
-    claims = parse_claim(claim, n)
-    syms = [symbol(v) for v in variables(n)]
+    expr, floats, claims, syms = _read(f_text, at_text, n, dtype, h, claim)
     working = precision.numpy_dtype(dtype)
     point = np.array(floats)
     exact = [partial(expr, s) for s in syms]
@@ -285,13 +289,7 @@ def torch_gradcheck(
         return None
     import torch  # optional, and slow to import: only here
 
-    n = check_n(n)
-    precision.check_name(dtype)
-    _refuse_h(h)
-    expr = parse_function(f_text, n)
-    _, floats = parse_point(at_text, n)
-    claims = parse_claim(claim, n)
-    syms = [symbol(v) for v in variables(n)]
+    expr, floats, claims, syms = _read(f_text, at_text, n, dtype, h, claim)
     kind = getattr(torch, dtype)
 
     def f(x):
