@@ -37,12 +37,13 @@ if s.mode == "multi":
     b2.button(t("chain_rule.abstract_button"), on_click=ui.clear_chain, width="stretch")
     us.publish(params)
     out = compute(chain.walkthrough, s.u, s.inner, s.at)
+    if out.error or out.value.abstract:
+        us.forget([ui.WRT.name])  # no variable to pick on the screen: none in the URL
     if out.error:
         ui.show(out.error, {"u": s.u, "inner": s.inner, "at": s.at}, s.mode)
         st.stop()
     r = out.value
     if r.abstract:
-        us.forget([ui.WRT.name])  # no variable to pick: the URL says so too
         ui.draw_abstract(r)
         st.stop()
     warn_bad_params(us.restore([ui.WRT]))

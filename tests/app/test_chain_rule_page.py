@@ -417,6 +417,13 @@ class TestSwitchingViews:
         at = run(mode=mode, **(EXAMPLE_URL if mode == "multi" else {}))
         assert url_inputs(at) == screen_inputs(at)
 
+    def test_a_chain_that_turns_into_an_error_takes_the_variable_out_of_the_url(self):
+        at = run(u="x*y", inner="x=a+b; y=a*b")
+        assert at.query_params.get("wrt") == "a"  # a concrete chain: the variable is chosen
+        at.text_input(key="at").input("x=2").run()  # x is not an input: an error box
+        assert at.error and not any(r.key == "wrt" for r in at.radio)
+        assert "wrt" not in at.query_params
+
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         steps=hs.lists(
