@@ -233,12 +233,12 @@ def draw_walkthrough(r: ChainResult, w: Walkthrough) -> None:
 
 
 def draw_concrete(r: ChainResult, wrt: str) -> None:
+    draw_dependency_graph(r, wrt)  # first after the inputs: above the fold on a laptop
     draw_definitions(r)
     for name in r.undefined:
         st.warning(t("chain_rule.multi.undefined", name=name), icon=icons.WARNING)
     if r.unused:
         st.info(t("chain_rule.multi.unused", names=", ".join(r.unused)), icon=icons.INFO)
-    draw_dependency_graph(r, wrt)
     with st.expander(t("chain_rule.multi.edges_title"), expanded=False):
         st.dataframe(edges_table(r), hide_index=True, width="stretch")
     draw_walkthrough(r, r.walkthrough(wrt))

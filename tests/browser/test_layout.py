@@ -106,12 +106,18 @@ def test_chinese_text_is_drawn_in_a_cjk_font(device):
     assert "切线" in app.title()
 
 
+GRAPHS = {"graph": "mode=graph"}  # the computational graph after the backward pass
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_on_a_laptop_the_computational_graph_is_visible_without_scrolling(browser, base_url, lang):
+@pytest.mark.parametrize("view", list(GRAPHS))
+def test_on_a_laptop_the_chain_rule_graph_is_visible_without_scrolling(
+    browser, base_url, view, lang
+):
     context = browser.new_context(locale="en-US", **LAPTOP)
     try:
         app = AppPage(context.new_page(), base_url)
-        app.open(f"chain-rule?mode=graph&lang={lang}")
+        app.open(f"chain-rule?{GRAPHS[view]}&lang={lang}")
         graph = app.page.locator('[data-testid="stGraphVizChart"] svg').first
         graph.wait_for()
         app.page.wait_for_timeout(500)
