@@ -123,6 +123,22 @@ def _slope(expr: sp.Expr, x0: sp.Rational, f0: sp.Expr, side: int) -> float | st
     return "inconclusive"
 
 
+def _continuous(expr: sp.Expr, x0: sp.Rational, f0: sp.Expr, side: int) -> bool | None:
+    """Does f(x0 +- 10^-k) settle on f(x0) (True), stay away from it (False), or neither?"""
+    f0 = sp.Float(f0.evalf(DIGITS), DIGITS)
+    gaps = []
+    for k in SIDE_EXPONENTS:
+        v = _value(expr, sp.Float(x0 + side * sp.Rational(1, 10**k), DIGITS), exact=False)
+        if v is None:
+            return None
+        gaps.append(abs(complex(v - f0)))
+    if gaps[-1] < 1e-6 and all(b < 1e-100 or b <= a / 2 for a, b in itertools.pairwise(gaps)):
+        return True  # shrinking, if only like 10^(-k/5) (x^(1/5) at 0)
+    if min(gaps) > 1e-4 and max(gaps) <= 2 * min(gaps):
+        return False
+    return None
+
+
 def reference(f_text: str, x0_text: str) -> Reference:
     """The reference verdict for f (as typed) at x0 (a decimal or fraction, as typed)."""
     expr = parse(f_text)
@@ -132,6 +148,11 @@ def reference(f_text: str, x0_text: str) -> Reference:
         return Reference("undefined", None, None, None)
     real = {s: _side_real(expr, x0, s) for s in (-1, 1)}
     if None in real.values():
+        return Reference("inconclusive", None, None, None)
+    continuous = [_continuous(expr, x0, f0, s) for s in (-1, 1) if real[s]]
+    if False in continuous:  # a jump (acot(x) at 0): no slope, whatever the quotients do
+        return Reference("discontinuous", None, None, None)
+    if None in continuous:
         return Reference("inconclusive", None, None, None)
     slopes = {s: _slope(expr, x0, f0, s) if real[s] else None for s in (-1, 1)}
     if "inconclusive" in slopes.values():

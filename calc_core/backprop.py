@@ -60,6 +60,15 @@ _UNARY: dict[str, tuple[Callable, Callable]] = {
     "cosh": (np.cosh, lambda a, y: np.sinh(a)),
     "tanh": (np.tanh, lambda a, y: 1.0 - y * y),
     "abs": (np.abs, lambda a, y: np.sign(a)),
+    "sec": (lambda a: 1.0 / np.cos(a), lambda a, y: y * np.tan(a)),
+    "csc": (lambda a: 1.0 / np.sin(a), lambda a, y: -y / np.tan(a)),
+    "cot": (lambda a: np.cos(a) / np.sin(a), lambda a, y: -(1.0 + y * y)),
+    "asec": (lambda a: np.arccos(1.0 / a), lambda a, y: 1.0 / (np.abs(a) * np.sqrt(a * a - 1.0))),
+    "acsc": (lambda a: np.arcsin(1.0 / a), lambda a, y: -1.0 / (np.abs(a) * np.sqrt(a * a - 1.0))),
+    "acot": (lambda a: np.arctan(1.0 / a), lambda a, y: -1.0 / (1.0 + a * a)),
+    "asinh": (np.arcsinh, lambda a, y: 1.0 / np.sqrt(a * a + 1.0)),
+    "acosh": (np.arccosh, lambda a, y: 1.0 / np.sqrt(a * a - 1.0)),
+    "atanh": (np.arctanh, lambda a, y: 1.0 / (1.0 - a * a)),
 }
 # The same local derivatives as formulas in the argument's name A and the node's name Y.
 _UNARY_LATEX = {
@@ -75,6 +84,15 @@ _UNARY_LATEX = {
     "cosh": r"\sinh A",
     "tanh": r"1 - Y^{2}",
     "abs": r"\operatorname{sign} A",
+    "sec": r"Y \tan A",
+    "csc": r"-Y \cot A",
+    "cot": r"-\left(1 + Y^{2}\right)",
+    "asec": r"\frac{1}{|A| \sqrt{A^{2} - 1}}",
+    "acsc": r"-\frac{1}{|A| \sqrt{A^{2} - 1}}",
+    "acot": r"-\frac{1}{1 + A^{2}}",
+    "asinh": r"\frac{1}{\sqrt{A^{2} + 1}}",
+    "acosh": r"\frac{1}{\sqrt{A^{2} - 1}}",
+    "atanh": r"\frac{1}{1 - A^{2}}",
 }
 _SYMPY_UNARY = {
     sp.sin: "sin",
@@ -89,6 +107,15 @@ _SYMPY_UNARY = {
     sp.cosh: "cosh",
     sp.tanh: "tanh",
     sp.Abs: "abs",
+    sp.sec: "sec",
+    sp.csc: "csc",
+    sp.cot: "cot",
+    sp.asec: "asec",
+    sp.acsc: "acsc",
+    sp.acot: "acot",
+    sp.asinh: "asinh",
+    sp.acosh: "acosh",
+    sp.atanh: "atanh",
 }
 
 
@@ -433,6 +460,15 @@ def torch_gradient(f_text: str, at_text: str) -> tuple[float, ...] | None:
         "cosh": torch.cosh,
         "tanh": torch.tanh,
         "abs": torch.abs,
+        "sec": lambda a: 1 / torch.cos(a),
+        "csc": lambda a: 1 / torch.sin(a),
+        "cot": lambda a: torch.cos(a) / torch.sin(a),
+        "asec": lambda a: torch.acos(1 / a),
+        "acsc": lambda a: torch.asin(1 / a),
+        "acot": lambda a: torch.atan(1 / a),
+        "asinh": torch.asinh,
+        "acosh": torch.acosh,
+        "atanh": torch.atanh,
     }
     leaves = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point.values]
     vals: list = list(leaves)

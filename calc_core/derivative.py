@@ -10,6 +10,8 @@ can and by one-sided limits where f has kinks, roots or other non-smooth parts:
 * ``vertical`` -- the slope is infinite (``x^(1/3)``, ``sqrt(x)`` at 0);
 * ``one_sided`` -- f is real on one side of x0 only and has a finite slope there;
 * ``isolated`` -- f is defined at x0 but real on neither side (``x^x`` at -1);
+* ``discontinuous`` -- f jumps at x0 (``acot(x)`` at 0: -pi/2 on the left, pi/2 at and
+  right of 0), so no slope exists there, whatever f' does on either side;
 * ``too_large`` -- f(x0) or f'(x0) is a real number beyond float64 (``e^{1000x}`` at 1);
 * ``unknown`` -- neither sympy nor the numerical check could settle it.
 
@@ -25,7 +27,11 @@ How it decides (each step bounded in time, the whole call well under a second):
    and 0. When that form is still undefined at x0, sympy's one-sided limit of f' or
    of the difference quotient (within a budget), then multiple-precision difference
    quotients at h = 10^-10 ... 10^-40 with a convergence test.
-3. Equal finite one-sided slopes: ``ok``; otherwise the statuses above.
+3. The limit of f' says nothing where f itself jumps, so where the argument of a
+   function with a jump (``acot``) vanishes at x0, f must also be continuous from
+   each real side: sympy's one-sided limit of f, else f at x0 +- 10^-k settling on
+   f(x0) (or clearly not); undecided makes the verdict ``unknown``.
+4. Equal finite one-sided slopes: ``ok``; otherwise the statuses above.
 
 Examples
 --------
@@ -73,6 +79,11 @@ MAX_EXACT_LOG10 = 100
 #: Steps 10^-k of the numerical one-sided quotients, and their extra working digits.
 QUOTIENT_EXPONENTS = (10, 15, 20, 25, 30, 35, 40)
 _SWITCHES = (sp.sign, sp.Heaviside)
+#: Functions of the grammar with a jump where their argument vanishes (sympy's acot:
+#: atan(1/u), which is -pi/2 just left of 0 and pi/2 at 0 and right of it).
+_JUMPS = (sp.acot,)
+#: Steps 10^-k at which f is compared with f(x0) when sympy's limit is undecided.
+CONTINUITY_EXPONENTS = (12, 20, 30, 40)
 
 
 @dataclass(frozen=True)
@@ -199,10 +210,12 @@ def _side_slope(f, d, x, X0, f0, side: int, deadline: Deadline) -> _Slope | None
     h = sp.Symbol("h", positive=True)
     d_side = None if f.has(*_SWITCHES, sp.Piecewise) else _side_form(d, x, X0, side, deadline)
     if d_side is not None and not d_side.has(sp.Piecewise, sp.DiracDelta):
-        try:
-            v = evaluate(d_side, x, X0, X0, deadline)
-        except (Undecided, TooLarge):
-            v = None
+        v = None
+        if _at_a_jump(d_side, x, X0, deadline) is False:  # acot(x)' at 0 is not f'(0+)
+            try:
+                v = evaluate(d_side, x, X0, X0, deadline)
+            except (Undecided, TooLarge):
+                v = None
         if v is not None:  # f' continuous from this side: the slope is its value
             return _Slope(v, _exact_at(d_side, x, X0, v))
         done, lim = within(
@@ -268,6 +281,50 @@ def _numeric_slope(f, x, X0, f0, side: int) -> _Slope | None:
     return None
 
 
+def _at_a_jump(f: sp.Expr, x, X0, deadline: Deadline) -> bool | None:
+    """Does the argument of some jump function (``acot(u)``) vanish at x0?"""
+    for node in f.atoms(*_JUMPS):
+        try:
+            u0 = evaluate(node.args[0], x, X0, X0, deadline)
+        except (Undecided, TooLarge):
+            return None
+        if u0 == 0:
+            return True
+    return False
+
+
+def _continuous_from(f, x, X0, f0, f0_exact, side: int, deadline: Deadline) -> bool | None:
+    """Is f continuous at x0 from ``side``? sympy's one-sided limit, else f at x0 +- 10^-k."""
+    h = sp.Symbol("h", positive=True)
+    done, lim = within(
+        lambda: sp.limit(f.xreplace({x: X0 + side * h}), h, 0, "+"), deadline.left(LIMIT_BUDGET)
+    )
+    if done and isinstance(lim, sp.Basic) and lim.is_number and not lim.has(sp.AccumBounds):
+        if lim.has(sp.oo, -sp.oo, sp.zoo):
+            return False
+        if f0_exact is not None:
+            zero = exact_zero(lim - f0_exact, deadline)
+            if zero is not None:
+                return zero
+    with mpmath.workdps(DPS + max(CONTINUITY_EXPONENTS)):
+        base = mp_number(X0)
+        gaps = []
+        for k in CONTINUITY_EXPONENTS:
+            try:
+                v = evaluate(f, x, base + side * mpmath.mpf(10) ** -k)
+            except (Undecided, TooLarge):
+                return None
+            if v is None:
+                return None
+            gaps.append(abs(v - f0))
+        scale = max(1, abs(f0))
+        if gaps[-1] <= mpmath.mpf(10) ** -15 * scale and gaps[-1] <= gaps[0]:
+            return True
+        if min(gaps) >= mpmath.mpf(10) ** -6 * scale and max(gaps) <= 2 * min(gaps):
+            return False
+    return None
+
+
 def _float(v) -> float:
     if mpmath.isinf(v):
         return math.copysign(math.inf, float(mpmath.sign(v)))
@@ -304,6 +361,23 @@ def derivative_at(
         slopes[side] = _side_slope(f, d, x, X0, dom.value, side, deadline) if real else None
     left, right = slopes[-1], slopes[1]
     status, value, exact = _verdict(dom.left, dom.right, left, right)
+    if status not in ("isolated", "unknown"):
+        jump = _at_a_jump(f, x, X0, deadline)
+        sides = [s for s, real in zip((-1, 1), dom.sides, strict=True) if real]
+        continuous = (
+            [True]
+            if jump is False
+            else [
+                None
+                if jump is None
+                else _continuous_from(f, x, X0, dom.value, f0_exact, s, deadline)
+                for s in sides
+            ]
+        )
+        if False in continuous:
+            status, value, exact = "discontinuous", None, None
+        elif None in continuous:
+            status, value, exact = "unknown", None, None
     floats = {s: None if v is None else _float(v.value) for s, v in slopes.items()}
     value_latex = None
     if status == "ok":

@@ -37,10 +37,11 @@ from dataclasses import dataclass
 from functools import singledispatch
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from calc_core import printing
 from calc_core.budget import within
-from calc_core.checks import expandable, same_function
+from calc_core.checks import expandable, same_function, symbolic_zero
 from calc_core.errors import InputError
 from calc_core.parser import parse, symbol
 
@@ -155,6 +156,13 @@ class LogDiffRule(Rule):
 
 
 @dataclass(frozen=True)
+class AbstractRule(Rule):
+    """``f'(x)``: an abstract function ``f`` of ``var`` (any differentiable f), kept as f'."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class SympyRule(Rule):
     """Anything outside the grammar's functions: sympy's ``diff``, said plainly."""
 
@@ -172,7 +180,18 @@ _FAMILY = {
     sp.cosh: ("cosh", "hyperbolic"),
     sp.tanh: ("tanh", "hyperbolic"),
     sp.Abs: ("abs", "abs"),
+    sp.sec: ("sec", "trig"),
+    sp.csc: ("csc", "trig"),
+    sp.cot: ("cot", "trig"),
+    sp.asec: ("asec", "inverse_trig"),
+    sp.acsc: ("acsc", "inverse_trig"),
+    sp.acot: ("acot", "inverse_trig"),
+    sp.asinh: ("asinh", "inverse_hyperbolic"),
+    sp.acosh: ("acosh", "inverse_hyperbolic"),
+    sp.atanh: ("atanh", "inverse_hyperbolic"),
 }
+#: Names the steps view reads as abstract functions: ``f(x) g(x)``, ``f(g(x))``.
+ABSTRACT = ("f", "g")
 
 #: The table: d/dt F(t) for each function the grammar has.
 _TABLE: dict[str, Callable[[sp.Expr], sp.Expr]] = {
@@ -188,6 +207,16 @@ _TABLE: dict[str, Callable[[sp.Expr], sp.Expr]] = {
     "cosh": sp.sinh,
     "tanh": lambda t: 1 - sp.tanh(t) ** 2,
     "abs": sp.sign,
+    "sec": lambda t: sp.sec(t) * sp.tan(t),
+    "csc": lambda t: -sp.csc(t) * sp.cot(t),
+    "cot": lambda t: -1 - sp.cot(t) ** 2,
+    # sympy's forms (1/(t^2 sqrt(1 - 1/t^2)) = 1/(|t| sqrt(t^2 - 1)) where |t| > 1)
+    "asec": lambda t: 1 / (t**2 * sp.sqrt(1 - 1 / t**2)),
+    "acsc": lambda t: -1 / (t**2 * sp.sqrt(1 - 1 / t**2)),
+    "acot": lambda t: -1 / (1 + t**2),
+    "asinh": lambda t: 1 / sp.sqrt(t**2 + 1),
+    "acosh": lambda t: 1 / (sp.sqrt(t - 1) * sp.sqrt(t + 1)),
+    "atanh": lambda t: 1 / (1 - t**2),
 }
 
 #: The rule each table entry states, in LaTeX (t stands for the variable).
@@ -204,6 +233,18 @@ _TABLE_LATEX = {
     "cosh": r"\frac{d}{dt} \cosh t = \sinh t",
     "tanh": r"\frac{d}{dt} \tanh t = 1 - \tanh^{2} t",
     "abs": r"\frac{d}{dt} |t| = \operatorname{sign} t \quad (t \neq 0)",
+    "sec": r"\frac{d}{dt} \sec t = \sec t \tan t",
+    "csc": r"\frac{d}{dt} \csc t = -\csc t \cot t",
+    "cot": r"\frac{d}{dt} \cot t = -\csc^{2} t = -1 - \cot^{2} t",
+    "asec": r"\frac{d}{dt} \operatorname{arcsec} t = \frac{1}{|t| \sqrt{t^{2} - 1}}"
+    r" = \frac{1}{t^{2} \sqrt{1 - 1/t^{2}}} \quad (|t| > 1)",
+    "acsc": r"\frac{d}{dt} \operatorname{arccsc} t = -\frac{1}{|t| \sqrt{t^{2} - 1}}"
+    r" = -\frac{1}{t^{2} \sqrt{1 - 1/t^{2}}} \quad (|t| > 1)",
+    "acot": r"\frac{d}{dt} \operatorname{arccot} t = -\frac{1}{1 + t^{2}} \quad (t \neq 0)",
+    "asinh": r"\frac{d}{dt} \operatorname{arsinh} t = \frac{1}{\sqrt{t^{2} + 1}}",
+    "acosh": r"\frac{d}{dt} \operatorname{arcosh} t = \frac{1}{\sqrt{t - 1} \sqrt{t + 1}}"
+    r" \quad (t > 1)",
+    "atanh": r"\frac{d}{dt} \operatorname{artanh} t = \frac{1}{1 - t^{2}} \quad (|t| < 1)",
 }
 
 # ----------------------------------------------------------------------------- build
@@ -233,6 +274,11 @@ class _Builder:
             return self.mul(e, x)
         if e.is_Pow:
             return self.power(e, x)
+        if isinstance(e, AppliedUndef) and len(e.args) == 1:
+            (arg,) = e.args
+            if arg == x:
+                return AbstractRule(e, x, e.func.__name__)
+            return self.chain(e, x, arg, lambda u: e.func(u))
         family = _FAMILY.get(e.func)
         if family is not None and len(e.args) == 1:
             name, kind = family
@@ -342,15 +388,38 @@ def _(rule: QuotientRule) -> sp.Expr:
     return (evaluate(rule.num_step) * g - f * evaluate(rule.den_step)) / g**2
 
 
+def put_back(e: sp.Expr, u: sp.Symbol, inner: sp.Expr) -> sp.Expr:
+    """``e`` with ``u = inner`` put back; ``f'(u)`` becomes ``f'(inner)`` as sympy writes it.
+
+    ``Derivative(f(u), u)`` with u = g(x) is sympy's ``Derivative(f(g(x)), g(x))``; with
+    u = sin(g(x)) (not something sympy differentiates with respect to) it is
+    ``Subs(Derivative(f(u), u), u, sin(g(x)))``.
+    """
+    try:
+        return e.xreplace({u: inner})
+    except ValueError:
+        xi = sp.Dummy("xi")
+        held = e.replace(
+            lambda n: isinstance(n, sp.Derivative) and u in n.variables,
+            lambda n: sp.Subs(n.xreplace({u: xi}), xi, inner),
+        )
+        return held.xreplace({u: inner})
+
+
 @evaluate.register
 def _(rule: ChainRule) -> sp.Expr:
-    outer = evaluate(rule.outer).xreplace({rule.u: rule.inner})
+    outer = put_back(evaluate(rule.outer), rule.u, rule.inner)
     return outer * evaluate(rule.inner_step)
 
 
 @evaluate.register
 def _(rule: LogDiffRule) -> sp.Expr:
     return rule.expr * evaluate(rule.log_step)
+
+
+@evaluate.register
+def _(rule: AbstractRule) -> sp.Expr:
+    return sp.Derivative(rule.expr, rule.var)  # after the chain rule: f'(g(x)), as sympy
 
 
 @evaluate.register
@@ -380,8 +449,31 @@ class StepLine:
     result_latex: str
 
 
+def _primed(e: sp.Expr) -> sp.Expr:
+    """``Derivative(f(u), u)`` of an abstract f written as ``f'(u)`` (display only)."""
+
+    def is_prime(n) -> bool:
+        return (
+            isinstance(n, sp.Derivative)
+            and isinstance(n.expr, AppliedUndef)
+            and n.expr.args == n.variables
+            and len(n.variables) == 1
+        )
+
+    def is_held(n) -> bool:
+        return isinstance(n, sp.Subs) and is_prime(n.expr) and len(n.point) == 1
+
+    primed = e.replace(is_held, lambda n: sp.Function(f"{n.expr.expr.func.__name__}'")(*n.point))
+    return primed.replace(is_prime, lambda n: sp.Function(f"{n.expr.func.__name__}'")(*n.variables))
+
+
 def _latex(e: sp.Expr) -> str:
-    return printing.latex(e)
+    if not e.has(AppliedUndef):
+        return printing.latex(e)
+    text = printing.latex(_primed(e))
+    for name in ABSTRACT:
+        text = text.replace(rf"\operatorname{{{name}'}}", f"{name}'")
+    return text
 
 
 def _group(e: sp.Expr) -> str:
@@ -431,6 +523,7 @@ _KIND = {
     QuotientRule: "quotient",
     ChainRule: "chain",
     LogDiffRule: "log_diff",
+    AbstractRule: "abstract",
     SympyRule: "sympy",
 }
 
@@ -448,6 +541,7 @@ _RULE_LATEX = {
     "log_diff": r"y = f^{g} \;\Rightarrow\; \ln y = g \ln f \;\Rightarrow\; "
     r"\frac{dy}{dx} = y\,\frac{d}{dx}\left[g \ln f\right]",
     "sympy": r"\frac{d}{dx} F",
+    "abstract": r"\frac{d}{dx} f(x) = f'(x)",
 }
 
 
@@ -506,6 +600,11 @@ def _(rule: ExponentialRule, depth: int, out: list[StepLine]) -> None:
 @_render.register
 def _(rule: FunctionRule, depth: int, out: list[StepLine]) -> None:
     out.append(_line(rule, depth, [], name=_latex(rule.expr)))
+
+
+@_render.register
+def _(rule: AbstractRule, depth: int, out: list[StepLine]) -> None:
+    out.append(_line(rule, depth, [], name=rule.name))
 
 
 @_render.register
@@ -572,7 +671,7 @@ def _(rule: ChainRule, depth: int, out: list[StepLine]) -> None:
     middle = [
         rf"\left.{_D(rule.outer.expr, u)}\right|_{{{_latex(u)} = {_latex(inner)}}} \cdot "
         rf"{_D(inner, x)}",
-        rf"{_group(outer_d.xreplace({u: inner}))} \cdot {_group(evaluate(rule.inner_step))}",
+        rf"{_group(put_back(outer_d, u, inner))} \cdot {_group(evaluate(rule.inner_step))}",
     ]
     params = {"u": _latex(u), "inner": _latex(inner), "outer": _latex(rule.outer.expr)}
     out.append(_line(rule, depth, middle, **params))
@@ -627,18 +726,23 @@ def _new_constants(candidate: sp.Expr, original: sp.Expr) -> bool:
     return bool(constants(candidate) - constants(original))
 
 
+_TRIG = (sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot, sp.sinh, sp.cosh, sp.tanh)
+
+
 def shorter_form(e: sp.Expr) -> sp.Expr | None:
     """A shorter equal form of ``e`` (factor, cancel or simplify), if one is cheap to find.
 
     Forms that bring in new constants (``sqrt(2) sin(x + pi/4)`` for ``sin x + cos x``)
     do not count as simpler for a learner.
     """
+    if e.has(AppliedUndef):
+        return None  # (f'g - fg')/g^2 is already the form the rules are stated in
     ops = sp.count_ops(e)
     if ops > FACTOR_MAX_OPS or not expandable(e) or e.has(sp.I):
         return None  # (factoring over the Gaussian rationals can take minutes)
     best, best_ops = None, ops
     steps = [sp.factor, sp.cancel]
-    trig = e.has(sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh)  # trigsimp is slow
+    trig = e.has(*_TRIG)  # trigsimp is slow
     powers = [p.exp for p in e.atoms(sp.Pow) if not p.base.is_Symbol and p.exp.is_Number]
     big_power = any(abs(n) > SIMPLIFY_MAX_POWER for n in powers)  # and so is cancel inside it
     if ops <= SIMPLIFY_MAX_OPS and not trig and not big_power:
@@ -655,6 +759,13 @@ def shorter_form(e: sp.Expr) -> sp.Expr | None:
     return best
 
 
+def _check(result: sp.Expr, reference: sp.Expr, x: sp.Symbol) -> str:
+    """:func:`~calc_core.checks.same_function`; with abstract f, g only a proof counts."""
+    if not (result.has(AppliedUndef) or reference.has(AppliedUndef)):
+        return same_function(result, reference, (x,))
+    return "symbolic" if symbolic_zero(result - reference) else "unknown"
+
+
 def steps(f_text: str) -> StepsResult:
     """Parse ``f_text`` (in x) and differentiate it step by step, checked against sympy.
 
@@ -664,7 +775,7 @@ def steps(f_text: str) -> StepsResult:
         For malformed input (field ``"f"``).
     """
     try:
-        expr = parse(f_text, ("x",))
+        expr = parse(f_text, ("x",), functions=ABSTRACT)
     except InputError as err:
         raise err.with_field("f") from None
     x = symbol("x")
@@ -677,9 +788,9 @@ def steps(f_text: str) -> StepsResult:
         f_text=f_text,
         f_latex=printing.latex(expr),
         lines=lines[:MAX_LINES],
-        derivative_latex=printing.latex(result),
-        simplified_latex=None if shorter is None else printing.latex(shorter),
-        sympy_latex=printing.latex(reference),
-        check=same_function(result, reference, (x,)),
+        derivative_latex=_latex(result),
+        simplified_latex=None if shorter is None else _latex(shorter),
+        sympy_latex=_latex(reference),
+        check=_check(result, reference, x),
         truncated=len(lines) > MAX_LINES,
     )

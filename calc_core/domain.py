@@ -174,13 +174,15 @@ class _Walk:
             den = self.value((sp.cos if isinstance(e, (sp.tan, sp.sec)) else sp.sin)(e.args[0]))
             if den == 0:
                 return None
-        if isinstance(e, (sp.asin, sp.acos)) and self._exactly_unit(e.args[0], vals[0]):
+        if isinstance(e, (sp.asin, sp.acos, sp.asec, sp.acsc)) and self._exactly_unit(
+            e.args[0], vals[0]
+        ):
             vals = [mpmath.sign(vals[0])]
         return _function(e, vals)
 
     def _exactly_unit(self, u: sp.Expr, v: mpmath.mpf) -> bool:
-        """|u| is just above 1 in rounding but exactly 1 (sin(pi x/2) at 1)."""
-        if _unit(v) or abs(abs(v) - 1) >= mpmath.mpf(10) ** TINY_EXPONENT:
+        """|u| is just off 1 in rounding but exactly 1 (sin(pi x/2) at 1)."""
+        if abs(v) == 1 or abs(abs(v) - 1) >= mpmath.mpf(10) ** TINY_EXPONENT:
             return False
         return self.value(sp.Abs(u) - 1) == 0
 
@@ -255,6 +257,12 @@ def _function(e: sp.Basic, vals: list) -> mpmath.mpf | None:
         if not _unit(v):
             return None
         return mpmath.asin(v) if f is sp.asin else mpmath.acos(v)
+    if f in (sp.asec, sp.acsc):  # real for |v| >= 1: acos(1/v), asin(1/v)
+        if abs(v) < 1:
+            return None
+        return mpmath.acos(1 / v) if f is sp.asec else mpmath.asin(1 / v)
+    if f is sp.acot:  # sympy's branch: atan(1/v), and pi/2 at 0
+        return mpmath.pi / 2 if v == 0 else mpmath.atan(1 / v)
     if f is sp.acosh:
         return mpmath.acosh(v) if v >= 1 else None
     if f is sp.atanh:
@@ -334,7 +342,8 @@ def value_at(expr: sp.Expr, point: dict, budget: float = 0.5) -> tuple[bool | No
 
 
 def _continuous_at(u: sp.Expr) -> bool:
-    return not u.has(*_SWITCHES)
+    """No switch and no acot (which jumps where its argument vanishes) in u."""
+    return not u.has(*_SWITCHES, sp.acot)
 
 
 def side_sign(u: sp.Expr, x: sp.Symbol, x0: sp.Expr, side: int, u0=None,
@@ -433,6 +442,9 @@ class _Sides:
         if f in (sp.asin, sp.acos):
             u = e.args[0]
             return _all(_is(self.sign(1 - u), {0, 1}), _is(self.sign(1 + u), {0, 1}))
+        if f in (sp.asec, sp.acsc):  # |u| >= 1 on the side
+            u = e.args[0]
+            return _is(self.sign(u * u - 1), {0, 1})
         if f is sp.acosh:
             return _is(self.sign(e.args[0] - 1), {0, 1})
         if f is sp.atanh:

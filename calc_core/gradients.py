@@ -356,7 +356,7 @@ def kink_functions(exprs: list[sp.Expr]) -> list[sp.Expr]:
 
     The arguments of ``|.|``, sign and Heaviside, the differences of the arguments of
     max/min, the bases of non-integer powers (``sqrt(x1^2 + x2^2)`` at 0) and the ends
-    of asin/acos's domain.
+    of asin/acos/asec/acsc's domain, and the zeros of acot's argument (a jump).
     """
     found: dict[sp.Expr, None] = {}
     for e in exprs:
@@ -369,8 +369,10 @@ def kink_functions(exprs: list[sp.Expr]) -> list[sp.Expr]:
         for p in e.atoms(sp.Pow):
             if not p.exp.is_Integer and p.base.free_symbols:
                 found[p.base] = None  # x^(7/4), x^pi, x^x: real on one side of 0 only
-        for a in e.atoms(sp.asin, sp.acos):
+        for a in e.atoms(sp.asin, sp.acos, sp.asec, sp.acsc):
             found[a.args[0] - 1] = found[a.args[0] + 1] = None  # ends of the domain
+        for a in e.atoms(sp.acot):
+            found[a.args[0]] = None  # acot jumps where its argument vanishes
     return [k for k in found if k.free_symbols]
 
 

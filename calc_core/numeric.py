@@ -56,6 +56,9 @@ _UNARY = {
     sp.cot: lambda z: 1 / np.tan(z),
     sp.sec: lambda z: 1 / np.cos(z),
     sp.csc: lambda z: 1 / np.sin(z),
+    sp.asec: lambda z: np.arccos(1 / z),
+    sp.acsc: lambda z: np.arcsin(1 / z),
+    sp.acot: lambda z: np.arctan(1 / z),  # sympy's branch: pi/2 at +0, a jump at 0
     sp.exp: np.exp,
     sp.log: np.log,
     sp.Abs: _abs,

@@ -198,6 +198,11 @@ def _log_approx(a, b=None):
     return math.log(a) if b is None else math.log(a) / math.log(b)
 
 
+def _acot(v: float) -> float:
+    """sympy's acot: atan(1/v), and pi/2 at 0 (so it jumps from -pi/2 to pi/2 there)."""
+    return math.pi / 2 if v == 0 else math.atan(1 / v)
+
+
 FUNCTIONS: dict[str, _Function] = {
     "sin": _Function(sp.sin, math.sin),
     "cos": _Function(sp.cos, math.cos),
@@ -213,14 +218,39 @@ FUNCTIONS: dict[str, _Function] = {
     "arcsin": _Function(sp.asin, math.asin),
     "arccos": _Function(sp.acos, math.acos),
     "arctan": _Function(sp.atan, math.atan),
+    "sec": _Function(sp.sec, lambda v: 1 / math.cos(v)),
+    "csc": _Function(sp.csc, lambda v: 1 / math.sin(v)),
+    "cot": _Function(sp.cot, lambda v: math.cos(v) / math.sin(v)),
+    "asec": _Function(sp.asec, lambda v: math.acos(1 / v)),
+    "acsc": _Function(sp.acsc, lambda v: math.asin(1 / v)),
+    "acot": _Function(sp.acot, _acot),
+    "arcsec": _Function(sp.asec, lambda v: math.acos(1 / v)),
+    "arccsc": _Function(sp.acsc, lambda v: math.asin(1 / v)),
+    "arccot": _Function(sp.acot, _acot),
     "sinh": _Function(sp.sinh, math.sinh),
     "cosh": _Function(sp.cosh, math.cosh),
     "tanh": _Function(sp.tanh, math.tanh),
+    "asinh": _Function(sp.asinh, math.asinh),
+    "acosh": _Function(sp.acosh, math.acosh),
+    "atanh": _Function(sp.atanh, math.atanh),
+    "arsinh": _Function(sp.asinh, math.asinh),
+    "arcosh": _Function(sp.acosh, math.acosh),
+    "artanh": _Function(sp.atanh, math.atanh),
+    "arcsinh": _Function(sp.asinh, math.asinh),
+    "arccosh": _Function(sp.acosh, math.acosh),
+    "arctanh": _Function(sp.atanh, math.atanh),
 }
 _GROWING = {"exp", "sinh", "cosh"}
-#: asin/acos of a constant off [-1, 1] is not real, and sympy may then take minutes
-#: deciding assumptions about it: cos(log(cos(x), asin(3))) hangs while being built.
-_UNIT_DOMAIN = {"asin", "acos", "arcsin", "arccos"}
+_ROUNDING = 1e-12
+#: Where an inverse function of a constant is real. Off it (asin(3), asec(1/2),
+#: acosh(0)) the value is not real, and sympy may then take minutes deciding
+#: assumptions about it: cos(log(cos(x), asin(3))) hangs while being built.
+_REAL_DOMAIN: dict[str, Callable[[float], bool]] = {
+    **dict.fromkeys(("asin", "acos", "arcsin", "arccos"), lambda v: abs(v) <= 1 + _ROUNDING),
+    **dict.fromkeys(("asec", "acsc", "arcsec", "arccsc"), lambda v: abs(v) >= 1 - _ROUNDING),
+    **dict.fromkeys(("acosh", "arcosh", "arccosh"), lambda v: v >= 1 - _ROUNDING),
+    **dict.fromkeys(("atanh", "artanh", "arctanh"), lambda v: abs(v) < 1),
+}
 CONSTANTS: dict[str, tuple[sp.Expr, float]] = {"pi": (sp.pi, math.pi), "e": (sp.E, math.e)}
 
 
@@ -239,8 +269,10 @@ class _Parser:
         variables: Sequence[str],
         max_depth: int,
         vectors: Mapping[str, Sequence[str]] | None = None,
+        functions: Sequence[str] = (),
     ):
         self.text = text
+        self.functions = tuple(functions)
         self.tokens = tokenize(text)
         self.pos = 0
         self.variables = tuple(variables)
@@ -406,6 +438,8 @@ class _Parser:
         name = t.text
         if name in FUNCTIONS:
             return self.call(t)
+        if name in self.functions:
+            return self.abstract_call(t)
         if name in CONSTANTS:
             expr, approx = CONSTANTS[name]
             return _Node(expr, approx)
@@ -489,6 +523,34 @@ class _Parser:
             )
         return p
 
+    def abstract_call(self, t: Token) -> _Node:
+        """``f(u)`` for a declared abstract function name: sympy's ``Function("f")(u)``."""
+        if self.tok.kind != "(":
+            raise InputError(
+                "function_needs_parens",
+                f"Write {t.text}(...) with brackets around its argument (column {t.col + 1}).",
+                column=t.col,
+                name=t.text,
+            )
+        opener = self.advance()
+        outer, self.abs_depth = self.abs_depth, 0
+        args = [self.expression(0)]
+        while self.tok.kind == ",":
+            self.advance()
+            args.append(self.expression(0))
+        self.abs_depth = outer
+        self.expect_close(opener)
+        if len(args) != 1:
+            raise InputError(
+                "wrong_arg_count",
+                f"{t.text}() at column {t.col + 1} takes 1 argument(s), not {len(args)}.",
+                column=t.col,
+                name=t.text,
+                expected="1",
+                got=len(args),
+            )
+        return _Node(sp.Function(t.text)(args[0].expr), None)
+
     def _unknown(self, t: Token) -> InputError:
         name = t.text
         if self.tok.kind == "(" and name.isalpha():
@@ -562,11 +624,11 @@ class _Parser:
             values = [a.approx for a in args]
             if name in _GROWING and abs(values[0]) > MAX_EXP_ARGUMENT:
                 _approx_or_refuse(math.inf, t.col)
-            if name in _UNIT_DOMAIN and not abs(values[0]) <= 1 + 1e-12:
+            if name in _REAL_DOMAIN and not _REAL_DOMAIN[name](values[0]):
                 raise InputError(
                     "undefined_constant",
                     f"{name}() at column {t.col + 1} is undefined here: its argument is "
-                    "outside [-1, 1].",
+                    "outside its real domain.",
                     column=t.col,
                 )
             approx = _safe(spec.approx, *values)
@@ -691,6 +753,7 @@ def parse(
     max_length: int = MAX_LENGTH,
     max_depth: int = MAX_DEPTH,
     vectors: Mapping[str, Sequence[str]] | None = None,
+    functions: Sequence[str] = (),
 ) -> sp.Expr:
     """Parse ``text`` into a sympy expression in the given real ``variables``.
 
@@ -706,6 +769,10 @@ def parse(
         Vector names and their coordinates, e.g. ``{"x": ("x1", "x2", "x3")}``. When
         given, ``norm(x)``, ``norm(x, p)`` and ``norm(x, inf)`` are understood and
         expanded over the coordinates; without it the grammar is unchanged.
+    functions : sequence of str, optional
+        Names of abstract functions, e.g. ``("f", "g")``: ``f(g(x))`` then builds
+        sympy's ``Function("f")(Function("g")(x))`` (the steps view derives the
+        general product, quotient and chain rules with them).
 
     Returns
     -------
@@ -737,5 +804,5 @@ def parse(
         )
     if not text.strip():
         raise InputError("empty", "Type an expression first.", column=0)
-    node = _Parser(text, variables, max_depth, vectors).parse()
+    node = _Parser(text, variables, max_depth, vectors, functions).parse()
     return node.expr

@@ -144,6 +144,42 @@ def _tan(u):
     return mpmath.sin(u) / c
 
 
+def _reciprocal(fn):
+    """1/fn(u), undefined where fn(u) = 0 (sec, csc, cot)."""
+
+    def f(u):
+        d = fn(u)
+        if d == 0:
+            raise _Undefined
+        return 1 / d
+
+    return f
+
+
+def _outside_unit(fn):
+    """fn(1/u) for |u| >= 1 (asec, acsc), else undefined."""
+
+    def f(u):
+        if not abs(u) >= 1:
+            raise _Undefined
+        return fn(1 / u)
+
+    return f
+
+
+def _acot(u):
+    return mpmath.pi / 2 if u == 0 else mpmath.atan(1 / u)  # sympy's branch
+
+
+def _domain(fn, ok):
+    def f(u):
+        if not ok(u):
+            raise _Undefined
+        return fn(u)
+
+    return f
+
+
 _FUNCS: dict[type, Callable] = {
     sp.exp: _bounded(mpmath.exp, limit_log10=TRIG_ARG_LOG10),
     sp.log: _log,
@@ -156,6 +192,15 @@ _FUNCS: dict[type, Callable] = {
     sp.sinh: _bounded(mpmath.sinh, limit_log10=TRIG_ARG_LOG10),
     sp.cosh: _bounded(mpmath.cosh, limit_log10=TRIG_ARG_LOG10),
     sp.tanh: tanh,
+    sp.sec: _bounded(_reciprocal(mpmath.cos), limit_log10=TRIG_ARG_LOG10),
+    sp.csc: _bounded(_reciprocal(mpmath.sin), limit_log10=TRIG_ARG_LOG10),
+    sp.cot: _bounded(_reciprocal(_tan), limit_log10=TRIG_ARG_LOG10),
+    sp.asec: _outside_unit(mpmath.acos),
+    sp.acsc: _outside_unit(mpmath.asin),
+    sp.acot: _acot,
+    sp.asinh: mpmath.asinh,
+    sp.acosh: _domain(mpmath.acosh, lambda u: u >= 1),
+    sp.atanh: _domain(mpmath.atanh, lambda u: -1 < u < 1),
     sp.Abs: abs,
     sp.sign: mpmath.sign,
     # sympy writes |a^b| as |a|^re(b); in the real domain re is the identity, im is 0
@@ -323,10 +368,14 @@ def _zero_args(expr: sp.Expr) -> list[sp.Expr]:
         exp = node.exp.doit() if node.is_Pow and node.exp.is_number else None
         if node.is_Pow and not (exp is not None and exp.is_Integer and exp.is_nonnegative):
             out.append(node.base)
-        elif isinstance(node, (sp.Abs, sp.sign, sp.log)):
+        elif isinstance(node, (sp.Abs, sp.sign, sp.log, sp.acot)):
             out.append(node.args[0])
-        elif isinstance(node, (sp.asin, sp.acos)):
+        elif isinstance(node, (sp.asin, sp.acos, sp.atanh)):
             out += [node.args[0] - 1, node.args[0] + 1]
+        elif isinstance(node, (sp.asec, sp.acsc)):
+            out += [node.args[0] - 1, node.args[0] + 1, node.args[0]]
+        elif isinstance(node, sp.acosh):
+            out.append(node.args[0] - 1)
     return out
 
 

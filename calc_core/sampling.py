@@ -285,6 +285,10 @@ def special_points(
             problems += [("zero", node.args[0] - 1, 0), ("zero", node.args[0] + 1, 0)]
         elif isinstance(node, sp.acosh):
             problems.append(("zero", node.args[0] - 1, 0))
+        elif isinstance(node, (sp.asec, sp.acsc)):  # real for |u| >= 1
+            problems += [("zero", node.args[0] - 1, 0), ("zero", node.args[0] + 1, 0)]
+        elif isinstance(node, sp.acot):  # jumps where u = 0
+            problems.append(("zero", node.args[0], 0))
     found: list[_Candidate] = []
     complete = True
     seen: set = set()

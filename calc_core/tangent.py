@@ -71,6 +71,7 @@ NO_TANGENT = (
     "outside",
     "too_large",
     "not_differentiable",
+    "discontinuous",
     "vertical",
     "one_sided",
     "isolated",

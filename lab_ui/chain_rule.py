@@ -47,7 +47,17 @@ DEFAULT_AT = EXAMPLE["at"]
 #: f's default in each view that uses it (the graph one is the example's composite).
 DEFAULT_F = {"steps": "exp(sin(x^2))", "graph": "a*b*(a + b) + sin(b^2)"}
 #: Expressions offered as one-click examples in the steps view.
-STEP_EXAMPLES = ("x^x", "sin(x)^cos(x)", "exp(-x^2)", "sin(x)/x", "sqrt(1 - x^2)", "atan(1/x)")
+STEP_EXAMPLES = (
+    "x^x",
+    "sin(x)^cos(x)",
+    "exp(-x^2)",
+    "sin(x)/x",
+    "sqrt(1 - x^2)",
+    "atan(1/x)",
+    "sec(x)^2",
+    "f(x)/g(x)",
+    "f(g(x))",
+)
 #: Time limit of the optional torch.autograd witness (its first call imports PyTorch).
 TORCH_TIMEOUT = 30.0
 #: Inner steps listed open; longer sub-derivations start collapsed.
@@ -492,7 +502,8 @@ def _node(node) -> str:
 def example_buttons() -> None:
     """One-click examples for the steps view (x^x, sin(x)^cos(x), ...)."""
     st.caption(t("chain_rule.steps.examples"))
-    for col, (k, text) in zip(
-        st.columns(len(STEP_EXAMPLES)), enumerate(STEP_EXAMPLES), strict=True
-    ):
-        col.button(text, key=f"example_{k}", on_click=set_f, args=(text,), width="stretch")
+    per_row = 5
+    for start in range(0, len(STEP_EXAMPLES), per_row):
+        row = STEP_EXAMPLES[start : start + per_row]
+        for k, (col, text) in enumerate(zip(st.columns(per_row), row, strict=False), start):
+            col.button(text, key=f"example_{k}", on_click=set_f, args=(text,), width="stretch")

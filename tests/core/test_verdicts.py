@@ -238,3 +238,73 @@ class TestStepsEngineIsBounded:
         r = steps(f)
         assert r.check in ("symbolic", "numeric")
         assert time.process_time() - started < 3.0, (f, len(f))
+
+
+# ----------------------------------------------------------------------------- the wider grammar
+
+new_outer = st.sampled_from(
+    ["sec({0})", "csc({0})", "cot({0})", "asec({0})", "acsc({0})", "acot({0})", "asinh({0})",
+     "acosh({0})", "atanh({0})", "({0}) acot({0})", "acot({0})^2", "1/acot({0})", "exp(acot({0}))"]
+)  # fmt: skip
+new_inner = st.sampled_from(
+    ["x - ({a})", "({a}) - x", "(x - ({a}))^2", "-(x - ({a}))^2", "2(x - ({a})) + 1",
+     "1 + (x - ({a}))^2", "pi (x - ({a}))", "pi (x - ({a}))/2", "(x - ({a}))^3 - 1"]
+)  # fmt: skip
+
+
+def agrees_where_decided(f: str, x0: str):
+    """As :func:`agrees`, for inputs where the reference itself may not settle."""
+    ref = reference(f, x0)
+    if ref.status == "inconclusive":
+        return None
+    return agrees(f, x0)
+
+
+class TestTheWiderGrammar:
+    """sec, csc, cot, their inverses and the inverse hyperbolic functions at their special
+    points: poles, the ends of their domains, and acot's jump where its argument vanishes."""
+
+    @settings(SETTINGS, max_examples=60)
+    @given(o=new_outer, i=new_inner, a=points)
+    def test_every_verdict_matches_the_reference(self, o, i, a):
+        agrees_where_decided(o.format(i.format(a=a)), a)
+
+    @pytest.mark.parametrize(
+        "f", ["acot(x)", "acot(x^3 - x) + x", "acot(sin(x))", "acot(x)/2 + x^2"]
+    )
+    def test_a_jump_is_discontinuous_though_both_slopes_agree(self, f):
+        d = agrees(f, "0")
+        assert d.status == "discontinuous"
+
+    @pytest.mark.parametrize(
+        ("f", "status"),
+        [
+            ("x acot(x)", "not_differentiable"),
+            ("acot(x)^2", "not_differentiable"),
+            ("acot(x^2)", "ok"),
+            ("x^2 acot(x)", "ok"),
+        ],
+    )
+    def test_a_jump_in_f_prime_is_a_corner_and_a_hidden_one_is_not(self, f, status):
+        assert agrees(f, "0").status == status
+
+    @pytest.mark.parametrize(
+        ("f", "x0", "status"),
+        [
+            ("asec(x)", "1", "vertical"),
+            ("acsc(x)", "-1", "vertical"),
+            ("asec(x)", "1/2", "undefined"),
+            ("acosh(x)", "1", "vertical"),
+            ("atanh(x)", "1", "undefined"),
+            ("csc(pi x)", "1", "undefined"),
+            ("sec(pi x)", "1/2", "undefined"),
+        ],
+    )
+    def test_ends_of_domains_and_poles(self, f, x0, status):
+        assert agrees(f, x0).status == status
+
+    def test_the_tangent_page_says_discontinuous(self):
+        assert tangent_line(parse("acot(x)"), 0.0).status == "discontinuous"
+
+    def test_the_gradient_page_finds_the_jump(self):
+        assert analyze("acot(x1) + x2", "0, 1", 2).status == "not_differentiable"
