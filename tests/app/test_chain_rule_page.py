@@ -227,6 +227,23 @@ class TestStepByStep:
         assert at.markdown[0].value.startswith(f"**{t('chain_rule.rule.log_diff', 'en')}**")
         assert r"f'(x) = x^{x} \left(\log{\left(x \right)} + 1\right)" in latex(at)
 
+    def test_the_general_chain_rule_from_a_shared_link(self):
+        at = run(mode="steps", f="f(g(x))")
+        assert at.markdown[0].value.startswith(f"**{t('chain_rule.rule.chain', 'en')}**")
+        assert any(
+            "f'{\\left(g{\\left(x \\right)} \\right)} g'{\\left(x \\right)}" in s for s in latex(at)
+        )
+        assert [s.value for s in at.success] == [t("chain_rule.check.symbolic", "en")]
+
+    @pytest.mark.parametrize(
+        ("f", "kind"),
+        [("f(x)/g(x)", "quotient"), ("sec(x)", "trig"), ("atanh(x)", "inverse_hyperbolic")],
+    )
+    def test_new_rules_in_chinese(self, f, kind):
+        at = run(mode="steps", f=f, lang="zh")
+        assert at.markdown[0].value.startswith(f"**{t(f'chain_rule.rule.{kind}', 'zh')}**")
+        assert [s.value for s in at.success] == [t("chain_rule.check.symbolic", "zh")]
+
     def test_sub_derivations_are_collapsible(self):
         at = run(mode="steps", f="sin(x)^cos(x)")
         labels = [e.label for e in at.expander]

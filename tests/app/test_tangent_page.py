@@ -32,6 +32,8 @@ NO_TANGENT = [
     ("x^(1/3)", "0", "-1", "2", "vertical"),
     ("sqrt(x)", "0", "-1", "4", "vertical"),
     ("log(x)", "-0.5", "-1", "3", "outside"),
+    ("acot(x)", "0", "-2", "2", "discontinuous"),
+    ("asec(x)", "1", "-3", "3", "vertical"),
 ]
 
 
