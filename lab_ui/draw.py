@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lab_ui import exports
 from lab_ui.charts import quiet
 
 try:  # what st.altair_chart itself uses to ship datasets as Arrow
@@ -87,7 +88,9 @@ def chart(
     """``st.altair_chart(builder(*args, **kw))``, with the spec cached across reruns.
 
     ``description`` is the chart's text alternative (:mod:`lab_ui.chart_text`): Streamlit
-    gives it to Vega, which labels the chart's SVG with it for screen readers.
+    gives it to Vega, which labels the chart's SVG with it for screen readers. Under the
+    chart, SVG and PNG downloads, built from the same builder only when asked.
     """
     spec = _spec(builder, f"{builder.__module__}.{builder.__qualname__}", args, kw)
     st.vega_lite_chart(spec, width="stretch", alt=description)
+    exports.chart_downloads(lambda: builder(*args, **kw).to_dict(), builder.__name__)

@@ -14,7 +14,7 @@ import streamlit as st
 from calc_core.gradients import EXAMPLES, MAX_N, FieldView, GradientResult
 from calc_core.matrix_rules import SEED_LIMIT, RuleCheck, RulesResult
 from calc_core.norms import NormCase
-from lab_ui import chart_text, icons
+from lab_ui import chart_text, icons, notebooks
 from lab_ui.choices import choose
 from lab_ui.i18n import t
 from lab_ui.shell import book_code_expander
@@ -267,14 +267,18 @@ def field_caption(field: FieldView) -> str:
 
 
 def show_book_code(r: GradientResult) -> None:
-    """The book has no gradient cell: the numpy check of this f, and what it prints."""
-    if (book := book_code_expander()) is None:
-        return
-    with book:
-        st.caption(t("gradients.book_code_note"))
-        st.code(r.book_code, language="python")
-        st.caption(t("shell.book_output"))
-        st.code("\n".join(r.book_output), language="text")
+    """The book has no gradient cell: the numpy check of this f, and what it prints.
+
+    Under it, the view as a notebook (built on the click)."""
+    point = ", ".join(f"{v:g}" for v in r.point)
+    words = notebooks.words("gradients", f=r.f_text, point=point)
+    if (book := book_code_expander()) is not None:
+        with book:
+            st.caption(t("gradients.book_code_note"))
+            st.code(r.book_code, language="python")
+            st.caption(t("shell.book_output"))
+            st.code("\n".join(r.book_output), language="text")
+    notebooks.download(lambda: notebooks.gradients_cells(r, words), "gradients")
 
 
 # ----------------------------------------------------------------------------- rules panel

@@ -16,7 +16,7 @@ import streamlit as st
 
 from calc_core.sampling import label
 from calc_core.tangent import Curves, TangentResult, book_code, line_python, line_samples, nice_step
-from lab_ui import icons
+from lab_ui import icons, notebooks
 from lab_ui.charts import DASHES
 from lab_ui.charts.tangent import DEFAULT_STYLES, SERIES, Axes, Marks, Series, table
 from lab_ui.choices import choose
@@ -387,7 +387,32 @@ def download(series: Sequence[Series]) -> None:
     )
 
 
+def notebook_download(cur: Curves, res, series: Sequence[Series], settings: Settings) -> None:
+    """The view as a notebook: the book's cell, and the tangent's slope checked numerically."""
+    code = book_cell(cur, res, series, settings)
+    ok = res is not None and res.line.status == "ok"
+    x0 = float(st.session_state["x0"])
+    words = notebooks.words("tangent", f=st.session_state["f"], x0=f"{x0:g}")
+    slope = res.line.slope if ok else None
+    notebooks.download(
+        lambda: notebooks.tangent_cells(code, cur.f_python, x0, slope, words), "tangent"
+    )
+
+
 def show_book_code(cur: Curves, res, series: Sequence[Series], settings: Settings) -> None:
+    """The book's ``d2l.plot(...)`` cell for what the chart shows, and what it misses."""
+    st.code(book_cell(cur, res, series, settings), language="python")
+    st.caption(t("tangent.book_note"))
+    if cur.book_hits:
+        start, stop, step = (f"{v:g}" for v in (cur.xmin, cur.xmax, cur.book_step))
+        points = _listing([f"{v:.6g}" if abs(v) > 1e-12 else "0" for v in cur.book_hits])
+        st.info(
+            t("tangent.book_hits", start=start, stop=stop, step=step, points=points),
+            icon=icons.IDEA,
+        )
+
+
+def book_cell(cur: Curves, res, series: Sequence[Series], settings: Settings) -> str:
     """The book's ``d2l.plot(...)`` cell for what the chart shows (legend texts in English)."""
     rows = []
     for s in series:
@@ -404,7 +429,7 @@ def show_book_code(cur: Curves, res, series: Sequence[Series], settings: Setting
             sec = res.secant
             code = line_python(sec.slope, sec.intercept)
             rows.append((code, _series_name("secant", "", f"{sec.h:g}", "en"), s.fmt))
-    code = book_code(
+    return book_code(
         cur,
         rows,
         xlabel=settings.xlabel,
@@ -415,12 +440,3 @@ def show_book_code(cur: Curves, res, series: Sequence[Series], settings: Setting
         yscale=settings.yscale,
         grid=settings.grid,
     )
-    st.code(code, language="python")
-    st.caption(t("tangent.book_note"))
-    if cur.book_hits:
-        start, stop, step = (f"{v:g}" for v in (cur.xmin, cur.xmax, cur.book_step))
-        points = _listing([f"{v:.6g}" if abs(v) > 1e-12 else "0" for v in cur.book_hits])
-        st.info(
-            t("tangent.book_hits", start=start, stop=stop, step=step, points=points),
-            icon=icons.IDEA,
-        )

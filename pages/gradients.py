@@ -4,7 +4,7 @@ import streamlit as st
 
 import lab_ui.startup  # noqa: F401  (first: starts the workers while the rest imports)
 from calc_core import gradients, matrix_rules
-from lab_ui import chart_text, gradcheck_view
+from lab_ui import chart_text, exports, gradcheck_view
 from lab_ui import gradients_view as view
 from lab_ui import url_state as us
 from lab_ui.charts import gradients as charts
@@ -71,10 +71,15 @@ elif s.view == "explore":
             names = {"f": "f(x₁)", "df": "f′(x₁)"}
             described = chart_text.curve_chart(field.value, s.f)
             st.altair_chart(charts.curve_chart(field.value, names), width="stretch", alt=described)
+            exports.chart_downloads(
+                lambda: charts.curve_chart(field.value, names).to_dict(), "curve"
+            )
             st.caption(t("gradients.curve_caption"))
         else:
             labels = {k: t(f"gradients.chart.{k}") for k in charts.LABELS}
-            view.show_field(charts.field_chart(field.value, labels), field.value, s.f)
+            spec = charts.field_chart(field.value, labels)
+            view.show_field(spec, field.value, s.f)
+            exports.chart_downloads(lambda: spec, "gradient_field")
     view.show_check(out.value)
     view.show_book_code(out.value)
 else:

@@ -5,7 +5,7 @@ import streamlit as st
 import lab_ui.startup  # noqa: F401  (first: starts the workers while the rest imports)
 from calc_core import limits
 from calc_core.differences import SCHEMES
-from lab_ui import chart_text, draw, icons, limits_view, tables
+from lab_ui import chart_text, draw, icons, limits_view, notebooks, tables
 from lab_ui import precision_view as pv
 from lab_ui import url_state as us
 from lab_ui.charts import limits as charts
@@ -102,3 +102,5 @@ if (book := book_code_expander()) is not None:
         st.code(r.book_code, language="python")
         st.caption(t("shell.book_output"))
         st.code("\n".join(r.book_output), language="text")
+words = notebooks.words("limits", f=r.f_text, x0=f"{r.x0:g}", scheme=labels[r.scheme])
+notebooks.download(lambda: notebooks.limits_cells(r, words), "limits")

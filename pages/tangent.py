@@ -61,3 +61,4 @@ view.download(series)
 if (book := book_code_expander()) is not None:
     with book:
         view.show_book_code(cur, at.value, series, settings)
+view.notebook_download(cur, at.value, series, settings)

@@ -1,0 +1,221 @@
+"""Take it away: every view as a Jupyter notebook that runs as it is.
+
+A notebook holds the book's code cell for the current inputs (the one the page
+shows), a plot in the book's style (``d2l.plot``, with the book's helpers written
+out in a few lines so that neither the ``d2l`` package nor PyTorch is needed), and
+the check the page made, as assertions that fail loudly if the numbers differ.
+Every text cell goes through ``t()``; what the visitor typed appears only inside
+code (``def f(x): return ...`` printed from the parsed tree, never the raw text).
+
+The files are built on the click (``st.download_button`` with a callable), so a
+page's first paint pays for one button.
+
+Examples
+--------
+>>> from calc_core.limits import analyze
+>>> words = {"title": "T", "book": "B", "plot": "P", "check": "C"}
+>>> cells = limits_cells(analyze("3x^2 - 4x", 1.0), words)
+>>> [kind for kind, _ in cells]
+['markdown', 'code', 'markdown', 'code', 'markdown', 'code', 'markdown', 'code']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from calc_core.gradients import GradientResult
+from calc_core.limits import LimitsResult
+from lab_ui.i18n import t
+
+Cell = tuple[str, str]  # ("markdown" | "code", source)
+
+#: The book's plotting helpers (d2l.set_axes and d2l.plot), in our own few lines.
+D2L_HELPERS = '''\
+from types import SimpleNamespace
+
+import numpy as np
+from matplotlib import pyplot as plt
+
+
+def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
+    """Label the axes, set their limits and scales, and draw the legend and grid."""
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    axes.set_xlim(xlim)
+    axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid()
+
+
+def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
+         xscale="linear", yscale="linear", fmts=("-", "m--", "g-.", "r:"),
+         figsize=(3.5, 2.5), axes=None):
+    """Plot one or several curves, as d2l.plot does."""
+
+    def one_axis(v):
+        return getattr(v, "ndim", None) == 1 or (
+            isinstance(v, list) and not hasattr(v[0], "__len__"))
+
+    if one_axis(X):
+        X = [X]
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    elif one_axis(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        X = X * len(Y)
+    if axes is None:
+        axes = plt.figure(figsize=figsize).gca()
+    for x, y, fmt in zip(X, Y, fmts):
+        axes.plot(x, y, fmt) if len(x) else axes.plot(y, fmt)
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+
+
+d2l = SimpleNamespace(plot=plot, set_axes=set_axes, plt=plt)
+'''
+
+
+def _without_d2l_import(code: str) -> str:
+    """The book's cell, its ``from d2l import torch as d2l`` served by the helpers above."""
+    return "\n".join(line for line in code.splitlines() if not line.startswith("from d2l "))
+
+
+def limits_cells(r: LimitsResult, words: dict[str, str]) -> list[Cell]:
+    """The limits page: the ``numerical_lim`` cell, the error against h, and the check."""
+    quotients = [repr(row.quotient) for row in r.rows]
+    hs = [repr(row.h) for row in r.rows]
+    exact = r.derivative.value if r.derivative.exists else None
+    plot = [
+        f"x0 = {r.x0!r}",
+        "hs = 10.0 ** -np.arange(1, 17)",
+        "quotients = np.array([numerical_lim(f, x0, h) for h in hs])",
+    ]
+    if exact is not None:
+        plot += [
+            f"exact = {exact!r}  # f'(x0)",
+            "d2l.plot(hs, [np.abs(quotients - exact) + 1e-17], 'h', 'error',",
+            "         xscale='log', yscale='log', figsize=(5, 3))",
+        ]
+    else:
+        plot += ["d2l.plot(hs, [quotients], 'h', 'quotient', xscale='log', figsize=(5, 3))"]
+    check = [
+        f"page_h = [{', '.join(hs)}]",
+        f"page_quotients = [{', '.join(quotients)}]",
+        "for h, shown in zip(page_h, page_quotients):",
+        f"    got = numerical_lim(f, {r.x0!r}, h)",
+        "    assert abs(got - shown) <= 1e-12 * max(1.0, abs(shown)), (h, got, shown)",
+        "print('OK: the page\\'s quotients are reproduced')",
+    ]
+    return [
+        ("markdown", words["title"]),
+        ("code", D2L_HELPERS),
+        ("markdown", words["book"]),
+        ("code", r.book_code),
+        ("markdown", words["plot"]),
+        ("code", "\n".join(plot)),
+        ("markdown", words["check"]),
+        ("code", "\n".join(check)),
+    ]
+
+
+def tangent_cells(book: str, f_python: str, x0: float, slope: float | None, words) -> list[Cell]:
+    """The tangent page: the book's ``d2l.plot`` cell, and the slope checked numerically."""
+    cells = [
+        ("markdown", words["title"]),
+        ("code", D2L_HELPERS),
+        ("markdown", words["plot"]),
+        ("code", _without_d2l_import(book)),
+    ]
+    if slope is not None:
+        check = [
+            "def f(x):",
+            f"    return {f_python}",
+            "",
+            f"x0, slope = {x0!r}, {slope!r}",
+            "h = 1e-5 * max(1.0, abs(x0))",
+            "central = (f(x0 + h) - f(x0 - h)) / (2 * h)",
+            "assert abs(central - slope) <= 1e-6 * max(1.0, abs(slope)), (central, slope)",
+            "print('OK: the central difference gives the tangent slope', slope)",
+        ]
+        cells += [("markdown", words["check"]), ("code", "\n".join(check))]
+    return cells
+
+
+def gradients_cells(r: GradientResult, words: dict[str, str]) -> list[Cell]:
+    """The gradients page: the numerical gradient cell, f along each axis, and the check."""
+    exact = [p.value for p in r.partials]
+    plot = [
+        f"x = np.array([{', '.join(repr(float(v)) for v in r.point)}])",
+        "t = np.linspace(-1, 1, 201)",
+        "curves = []",
+        "for i in range(len(x)):",
+        "    e = np.zeros_like(x)",
+        "    e[i] = 1.0",
+        "    curves.append(np.array([f(x + s * e) for s in t]))",
+        f"d2l.plot(t, curves, 't', 'f(x + t e_i)', legend={[f'e_{k + 1}' for k in range(r.n)]!r},",
+        "         figsize=(5, 3))",
+    ]
+    cells = [
+        ("markdown", words["title"]),
+        ("code", D2L_HELPERS),
+        ("markdown", words["book"]),
+        ("code", r.book_code),
+        ("markdown", words["plot"]),
+        ("code", "\n".join(plot)),
+    ]
+    if r.status == "ok" and all(v is not None and math.isfinite(v) for v in exact):
+        check = [
+            f"exact = np.array([{', '.join(repr(float(v)) for v in exact)}])  # the page's",
+            "numeric = numerical_grad(f, x)",
+            "assert np.allclose(numeric, exact, rtol=1e-6, atol=1e-8), (numeric, exact)",
+            "print('OK: central differences give the gradient', exact)",
+        ]
+        cells += [("markdown", words["check"]), ("code", "\n".join(check))]
+    return cells
+
+
+def notebook(cells: Sequence[Cell]) -> bytes:
+    """The cells as an ``.ipynb`` file (nbformat 4, a Python 3 kernel)."""
+    import nbformat  # only when a visitor asks for a file
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    make = {"markdown": nbformat.v4.new_markdown_cell, "code": nbformat.v4.new_code_cell}
+    nb.cells = [make[kind](source) for kind, source in cells if source]
+    nbformat.validate(nb)
+    return nbformat.writes(nb).encode("utf-8")
+
+
+def words(page: str, **params: str) -> dict[str, str]:
+    """A notebook's text cells in the visitor's language (looked up now, during the run)."""
+    return {
+        "title": t(f"export.{page}_title", **params),
+        "book": t("export.book"),
+        "plot": t(f"export.{page}_plot"),
+        "check": t("export.check"),
+    }
+
+
+def download(make_cells: Callable[[], list[Cell]], name: str) -> None:
+    """A button that builds the notebook only when clicked."""
+    st.download_button(
+        t("export.notebook"),
+        help=t("export.notebook_help"),
+        data=lambda: notebook(make_cells()),
+        file_name=f"{name}.ipynb",
+        mime="application/x-ipynb+json",
+        key=f"notebook_{name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )

@@ -1,0 +1,156 @@
+"""Specification of the take-away files: charts as SVG and PNG, views as notebooks.
+
+The files are made only when a visitor asks (a page run never converts anything:
+with the converters made unimportable, every page still draws). The conversions
+are Vega's own (vl-convert): a chart's SVG names its data, its PNG is a PNG. A
+notebook is run as it is, in a fresh Python process (its code cells in order, as a
+kernel would), and must print what the page printed and pass its own checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+
+from calc_core import gradients, limits, tangent
+from lab_ui import exports, notebooks
+from lab_ui.charts import gradients as gradient_charts
+from lab_ui.charts import limits as limit_charts
+from lab_ui.i18n import t
+from tests.app.conftest import through_entry
+
+WORDS = {"title": "# T", "book": "B", "plot": "P", "check": "C"}
+
+
+def run_notebook(ipynb: bytes) -> str:
+    """Execute the notebook's code cells in order in a fresh interpreter; its stdout."""
+    nb = json.loads(ipynb)
+    assert nb["nbformat"] == 4 and nb["metadata"]["kernelspec"]["language"] == "python"
+    code = "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def buttons(at) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+# ----------------------------------------------------------------------------- notebooks
+
+functions = hs.sampled_from(["sin(x)", "3x^2 - 4x", "exp(-x^2)", "x^x", "log(1 + x^2)", "sec(x)"])
+points = hs.sampled_from([0.5, 1.0, 1.3, 2.0])
+
+
+class TestNotebooksRunAsTheyAre:
+    @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(f=functions, x0=points, scheme=hs.sampled_from(limits.SCHEMES))
+    def test_the_limits_notebook_prints_the_pages_table_and_passes_its_check(self, f, x0, scheme):
+        r = limits.analyze(f, x0, 0.1, 5, 10.0, scheme)
+        out = run_notebook(notebooks.notebook(notebooks.limits_cells(r, WORDS)))
+        assert out.splitlines()[:5] == list(r.book_output)
+        assert "OK: the page's quotients are reproduced" in out
+
+    @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(f=functions, x0=points)
+    def test_the_tangent_notebook_draws_and_checks_the_slope(self, f, x0):
+        cur = tangent.curves(f, 0.2, 2.5)
+        res = tangent.tangent_at(f, x0, 0.2, 2.5)
+        rows = [("f(x)", "f(x)", "-"), (res.line.python, "Tangent line", "m--")]
+        code = tangent.book_code(cur, rows)
+        cells = notebooks.tangent_cells(code, cur.f_python, x0, res.line.slope, WORDS)
+        out = run_notebook(notebooks.notebook(cells))
+        assert f"OK: the central difference gives the tangent slope {res.line.slope!r}" in out
+
+    def test_the_gradients_notebook_checks_the_gradient(self):
+        r = gradients.analyze("x1^2 x2 + x2^3", "1, 2", 2)
+        out = run_notebook(notebooks.notebook(notebooks.gradients_cells(r, WORDS)))
+        assert out.splitlines()[:2] == list(r.book_output)
+        assert "OK: central differences give the gradient [ 4. 13.]" in out
+
+    def test_a_wrong_number_fails_the_check(self):
+        r = limits.analyze("sin(x)", 0.5)
+        cells = notebooks.limits_cells(r, WORDS)
+        tampered = [(k, s.replace(repr(r.rows[0].quotient), "0.5")) for k, s in cells]
+        with pytest.raises(AssertionError, match="AssertionError"):
+            run_notebook(notebooks.notebook(tampered))
+
+    def test_text_cells_are_in_the_visitors_language(self):
+        r = limits.analyze("sin(x)", 0.5)
+        at = through_entry("limits", lang="zh")
+        at.run()
+        assert t("export.notebook", "zh") in buttons(at)
+        nb = json.loads(notebooks.notebook(notebooks.limits_cells(r, WORDS)))
+        assert [c["cell_type"] for c in nb["cells"]][:2] == ["markdown", "code"]
+
+
+# ----------------------------------------------------------------------------- charts
+
+
+def chart_specs():
+    lim = limits.analyze("sin(x)", 0.5, scheme="central")
+    labels = {s: s for s in limits.SCHEMES}
+    axis = {k: k for k in ("h", "error", "scheme", "best", "theory", "eps")}
+    yield "error_vs_h", limit_charts.error_vs_h(lim.sweep, labels, axis).to_dict()
+    view = limits.secant_view("1/x", 0.5, 0.1)
+    names = {"f": "f", "secant": "secant", "tangent": "tangent"}
+    yield "secant", limit_charts.secant_chart(view, names, 0.5).to_dict()
+    field = gradients.field_view("x1^2 + x1 x2", "1, 2", 2, (0, 1))
+    labels = {k: k for k in gradient_charts.LABELS}
+    yield "field", gradient_charts.field_chart(field, labels)
+    curve = gradients.field_view("sin(x1)", "1", 1, (0, 0))
+    yield "curve", gradient_charts.curve_chart(curve, {"f": "f", "df": "df"}).to_dict()
+
+
+class TestChartFiles:
+    @pytest.mark.parametrize(("name", "spec"), list(chart_specs()), ids=lambda v: str(v)[:12])
+    def test_every_chart_converts_to_svg_and_png(self, name, spec):
+        svg = exports.svg(spec)
+        assert svg.startswith("<svg") and "</svg>" in svg and "<path" in svg
+        assert exports.png(spec)[:8] == b"\x89PNG\r\n\x1a\n"
+
+    def test_a_gap_in_the_data_is_a_gap_not_an_error(self):
+        spec = {
+            "data": {"values": [{"x": 0, "y": 1.0}, {"x": 1, "y": float("nan")}]},
+            "mark": "line",
+            "encoding": {"x": {"field": "x"}, "y": {"field": "y"}},
+        }
+        assert exports.svg(spec).startswith("<svg")
+
+
+class TestNothingIsConvertedUntilAsked:
+    @pytest.mark.parametrize(
+        ("page", "query", "charts"),
+        [
+            ("limits", {}, 2),
+            ("tangent", {}, 1),
+            ("gradients", {"f": "x1^2 x2", "at": "1, 2"}, 1),
+            ("gradients", {"f": "sin(x1)", "at": "1"}, 1),
+        ],
+    )
+    def test_every_chart_has_its_buttons_and_every_view_its_notebook(
+        self, monkeypatch, page, query, charts
+    ):
+        monkeypatch.setitem(sys.modules, "vl_convert", None)  # importing it would fail
+        monkeypatch.setitem(sys.modules, "nbformat", None)
+        at = through_entry(page, lang="en", **query)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        labels = buttons(at)
+        assert labels.count(t("export.svg", "en")) == charts
+        assert labels.count(t("export.png", "en")) == charts
+        assert labels.count(t("export.notebook", "en")) == 1
+
+    def test_the_buttons_speak_chinese(self):
+        at = through_entry("tangent", lang="zh")
+        at.run()
+        assert {t(f"export.{k}", "zh") for k in ("svg", "png", "notebook")} <= set(buttons(at))
