@@ -40,6 +40,7 @@ from calc_core import printing
 from calc_core.checks import evaluator
 from calc_core.definitions import parse_point, shifted, to_text
 from calc_core.errors import InputError
+from calc_core.gradients import book_cell
 from calc_core.parser import parse, symbol
 
 #: Most nodes drawn (a 200-character input stays well below).
@@ -171,6 +172,7 @@ class BackpropResult:
     agree: bool  # backward pass == symbolic gradient (where both are finite)
     max_difference: float | None
     undefined: tuple[int, ...]  # nodes whose value is not a finite real at the point
+    book_code: str = ""  # numpy: f and its gradient by central differences (a notebook's cell)
 
 
 @dataclass(frozen=True)
@@ -419,6 +421,7 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
         agree=agree,
         max_difference=max((abs(g - s) for g, s in finite), default=None),
         undefined=tuple(k for k in range(n) if not math.isfinite(values[k])),
+        book_code=book_cell(expr, syms, point.values, gradient)[0],
     )
 
 

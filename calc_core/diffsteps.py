@@ -714,6 +714,9 @@ class StepsResult:
     sympy_latex: str  # sympy's own diff, the reference
     check: str  # "symbolic", "numeric", "different" or "unknown" (see calc_core.checks)
     truncated: bool  # more than MAX_LINES steps: only the first are listed
+    f_code: str = ""  # f and the rules' result as sympy reads them back (a notebook's cells)
+    derivative_code: str = ""
+    abstract: bool = False  # f holds the abstract functions f, g
 
 
 def _new_constants(candidate: sp.Expr, original: sp.Expr) -> bool:
@@ -793,4 +796,7 @@ def steps(f_text: str) -> StepsResult:
         sympy_latex=_latex(reference),
         check=_check(result, reference, x),
         truncated=len(lines) > MAX_LINES,
+        f_code=printing.sstr(expr),
+        derivative_code=printing.sstr(result),
+        abstract=expr.has(AppliedUndef),
     )

@@ -26,7 +26,7 @@ from calc_core.diffsteps import StepLine, StepsResult
 from calc_core.errors import InputError
 from calc_core.forward import ForwardResult
 from calc_core.guard import run_limited
-from lab_ui import chart_text, icons
+from lab_ui import chart_text, icons, notebooks
 from lab_ui import url_state as us
 from lab_ui.charts.chain_rule import (
     backprop_dot,
@@ -299,6 +299,8 @@ def draw_steps(r: StepsResult) -> None:
     st.markdown(t("chain_rule.steps.sympy"))
     st.latex(rf"\texttt{{sympy.diff}}:\quad {r.sympy_latex}")
     _verdict(r.check)
+    words = notebooks.words("steps", f=r.f_text)
+    notebooks.download(lambda: notebooks.steps_cells(r, words), "steps")
     with st.expander(t("chain_rule.steps.rules_title"), expanded=False):
         seen: list[str] = []
         for line in lines:
@@ -392,6 +394,7 @@ def draw_graph(r: BackpropResult, f_text: str, at_text: str) -> None:
         st.success(t("chain_rule.graph.agree"), icon=icons.OK)
     else:
         st.warning(t("chain_rule.graph.disagree"), icon=icons.WARNING)
+    _graph_notebook(r, r.gradient, "reverse")
     if not backprop.torch_available():
         st.caption(t("chain_rule.graph.torch_missing"))
         return
@@ -476,6 +479,13 @@ def draw_forward(r: ForwardResult) -> None:
         )
     )
     st.markdown(t("chain_rule.forward.why_reverse"))
+    _graph_notebook(g, r.gradient, "forward")
+
+
+def _graph_notebook(r: BackpropResult, gradient: tuple[float, ...], ad: str) -> None:
+    point = ", ".join(f"{v} = {p:g}" for v, p in zip(r.variables, r.point, strict=True))
+    words = notebooks.words("graph", f=r.f_text, point=point, ad=t(f"chain_rule.ad_{ad}"))
+    notebooks.download(lambda: notebooks.graph_cells(r, gradient, words), f"graph_{ad}")
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -23,12 +23,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from calc_core.gradients import GradientResult
-from calc_core.limits import LimitsResult
 from lab_ui.i18n import t
+
+if TYPE_CHECKING:  # the records only; this module imports nothing a page does not
+    from calc_core.backprop import BackpropResult
+    from calc_core.diffsteps import StepsResult
+    from calc_core.gradients import GradientResult
+    from calc_core.limits import LimitsResult
 
 Cell = tuple[str, str]  # ("markdown" | "code", source)
 
@@ -147,37 +152,110 @@ def tangent_cells(book: str, f_python: str, x0: float, slope: float | None, word
     return cells
 
 
+def _along_axes(point: Sequence[float], names: Sequence[str]) -> str:
+    """A d2l-style plot of f along each coordinate axis through the point."""
+    legend = [f"{name} + t" for name in names]
+    return "\n".join(
+        [
+            f"x = np.array([{', '.join(repr(float(v)) for v in point)}])",
+            "t = np.linspace(-1, 1, 201)",
+            "curves = []",
+            "for i in range(len(x)):",
+            "    e = np.zeros_like(x)",
+            "    e[i] = 1.0",
+            "    curves.append(np.array([f(x + s * e) for s in t]))",
+            f"d2l.plot(t, curves, 't', 'f', legend={legend!r}, figsize=(5, 3))",
+        ]
+    )
+
+
+def _gradient_check(values: Sequence[float | None]) -> str | None:
+    """Assert that central differences give the page's gradient (None if it has none)."""
+    if not all(v is not None and math.isfinite(v) for v in values):
+        return None
+    return "\n".join(
+        [
+            f"exact = np.array([{', '.join(repr(float(v)) for v in values)}])  # the page's",
+            "numeric = numerical_grad(f, x)",
+            "assert np.allclose(numeric, exact, rtol=1e-6, atol=1e-8), (numeric, exact)",
+            "print('OK: central differences give the gradient', exact)",
+        ]
+    )
+
+
+def _with_check(cells: list[Cell], check: str | None, words: dict[str, str]) -> list[Cell]:
+    return cells + ([("markdown", words["check"]), ("code", check)] if check else [])
+
+
 def gradients_cells(r: GradientResult, words: dict[str, str]) -> list[Cell]:
     """The gradients page: the numerical gradient cell, f along each axis, and the check."""
-    exact = [p.value for p in r.partials]
-    plot = [
-        f"x = np.array([{', '.join(repr(float(v)) for v in r.point)}])",
-        "t = np.linspace(-1, 1, 201)",
-        "curves = []",
-        "for i in range(len(x)):",
-        "    e = np.zeros_like(x)",
-        "    e[i] = 1.0",
-        "    curves.append(np.array([f(x + s * e) for s in t]))",
-        f"d2l.plot(t, curves, 't', 'f(x + t e_i)', legend={[f'e_{k + 1}' for k in range(r.n)]!r},",
-        "         figsize=(5, 3))",
-    ]
     cells = [
         ("markdown", words["title"]),
         ("code", D2L_HELPERS),
         ("markdown", words["book"]),
         ("code", r.book_code),
         ("markdown", words["plot"]),
-        ("code", "\n".join(plot)),
+        ("code", _along_axes(r.point, r.names)),
     ]
-    if r.status == "ok" and all(v is not None and math.isfinite(v) for v in exact):
+    values = [p.value for p in r.partials] if r.status == "ok" else [None]
+    return _with_check(cells, _gradient_check(values), words)
+
+
+def graph_cells(r: BackpropResult, gradient: Sequence[float], words: dict[str, str]) -> list[Cell]:
+    """The chain rule's graph view: f in numpy, f along each input, and the AD gradient
+    (backward pass or forward mode, ``gradient``) checked by central differences."""
+    cells = [
+        ("markdown", words["title"]),
+        ("code", D2L_HELPERS),
+        ("markdown", words["book"]),
+        ("code", r.book_code),
+        ("markdown", words["plot"]),
+        ("code", _along_axes(r.point, r.variables)),
+    ]
+    return _with_check(cells, _gradient_check(gradient), words)
+
+
+def steps_cells(r: StepsResult, words: dict[str, str]) -> list[Cell]:
+    """The steps view: f and the rules' result in sympy, a plot of both, and the check."""
+    setup = ["from sympy import *", "", "x = Symbol('x', real=True)"]
+    if r.abstract:
+        setup.append("f, g = Function('f'), Function('g')")
+    if "_xi" in r.derivative_code:
+        setup.append("_xi = Dummy('xi')")
+    setup += [
+        f"F = {r.f_code}",
+        f"ours = {r.derivative_code}  # the last line of the steps",
+        "print('dF/dx =', ours)",
+    ]
+    if r.check == "symbolic":
         check = [
-            f"exact = np.array([{', '.join(repr(float(v)) for v in exact)}])  # the page's",
-            "numeric = numerical_grad(f, x)",
-            "assert np.allclose(numeric, exact, rtol=1e-6, atol=1e-8), (numeric, exact)",
-            "print('OK: central differences give the gradient', exact)",
+            "difference = ours - diff(F, x)",
+            "assert any(step(difference) == 0 for step in (expand, cancel, simplify)), difference",
+            "print('OK: the steps end in sympy\\'s derivative (proved)')",
         ]
-        cells += [("markdown", words["check"]), ("code", "\n".join(check))]
-    return cells
+    else:
+        check = [
+            "difference = ours - diff(F, x)",
+            "for p in (0.3, 0.7, 1.3, 2.1, -0.4, -1.7):",
+            "    v = N(difference.subs(x, p))",
+            "    if v.is_real and v.is_finite:",
+            "        assert abs(v) < 1e-9, (p, v)",
+            "print('OK: the steps agree with sympy\\'s derivative at the test points')",
+        ]
+    cells = [("markdown", words["title"]), ("code", "\n".join(setup))]
+    if not r.abstract:
+        plot = [
+            "import numpy as np",
+            "",
+            "fn, dfn = lambdify(x, F, 'numpy'), lambdify(x, ours, 'numpy')",
+            "xs = np.linspace(-3, 3, 601)",
+            "with np.errstate(all='ignore'):",
+            "    ys = [np.real_if_close(fn(xs) + 0 * xs), np.real_if_close(dfn(xs) + 0 * xs)]",
+            "    ys = [np.where(np.isreal(y), np.real(y), np.nan) for y in ys]",
+            "d2l.plot(xs, ys, 'x', 'f(x)', legend=['f(x)', \"f'(x)\"], figsize=(5, 3))",
+        ]
+        cells += [("code", D2L_HELPERS), ("markdown", words["plot"]), ("code", "\n".join(plot))]
+    return [*cells, ("markdown", words["check"]), ("code", "\n".join(check))]
 
 
 def notebook(cells: Sequence[Cell]) -> bytes:

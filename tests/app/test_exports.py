@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from calc_core import gradients, limits, tangent
+from calc_core import diffsteps, forward, gradients, limits, tangent
 from lab_ui import exports, notebooks
 from lab_ui.charts import gradients as gradient_charts
 from lab_ui.charts import limits as limit_charts
@@ -76,6 +76,25 @@ class TestNotebooksRunAsTheyAre:
         out = run_notebook(notebooks.notebook(notebooks.gradients_cells(r, WORDS)))
         assert out.splitlines()[:2] == list(r.book_output)
         assert "OK: central differences give the gradient [ 4. 13.]" in out
+
+    @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        f=hs.sampled_from(
+            ["x^x", "sin(x)^cos(x)", "x - |asin(x)|", "sec(x) acot(x)", "f(g(x))", "f(x)/g(x)",
+             "f(sin(g(x)))^2", "atanh(x/2) + asinh(x)"]
+        )
+    )  # fmt: skip
+    def test_the_steps_notebook_ends_in_sympys_derivative(self, f):
+        r = diffsteps.steps(f)
+        out = run_notebook(notebooks.notebook(notebooks.steps_cells(r, WORDS)))
+        assert "OK: the steps" in out and out.startswith("dF/dx = ")
+
+    @pytest.mark.parametrize("ad", ["reverse", "forward"])
+    def test_the_graph_notebook_checks_the_gradient_of_either_mode(self, ad):
+        r = forward.forward_mode("x*y + sin(x*y) + exp(z)", "x=1, y=2, z=0.5")
+        gradient = r.gradient if ad == "forward" else r.graph.gradient
+        out = run_notebook(notebooks.notebook(notebooks.graph_cells(r.graph, gradient, WORDS)))
+        assert "OK: central differences give the gradient" in out
 
     def test_a_wrong_number_fails_the_check(self):
         r = limits.analyze("sin(x)", 0.5)
@@ -135,6 +154,9 @@ class TestNothingIsConvertedUntilAsked:
             ("tangent", {}, 1),
             ("gradients", {"f": "x1^2 x2", "at": "1, 2"}, 1),
             ("gradients", {"f": "sin(x1)", "at": "1"}, 1),
+            ("chain-rule", {"mode": "steps"}, 0),
+            ("chain-rule", {"mode": "graph"}, 0),
+            ("chain-rule", {"mode": "graph", "ad": "forward"}, 0),
         ],
     )
     def test_every_chart_has_its_buttons_and_every_view_its_notebook(
