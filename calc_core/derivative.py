@@ -361,7 +361,7 @@ def derivative_at(
         slopes[side] = _side_slope(f, d, x, X0, dom.value, side, deadline) if real else None
     left, right = slopes[-1], slopes[1]
     status, value, exact = _verdict(dom.left, dom.right, left, right)
-    if status not in ("isolated", "unknown"):
+    if status != "isolated":  # a jump decides on its own, whatever the slopes said
         jump = _at_a_jump(f, x, X0, deadline)
         sides = [s for s, real in zip((-1, 1), dom.sides, strict=True) if real]
         continuous = (
