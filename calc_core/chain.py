@@ -123,6 +123,9 @@ class ChainResult:
     unused: tuple[str, ...]  # intermediates u does not depend on
     composite_latex: str | None
     composite_text: str | None  # u(inputs) in the grammar, for the backward-pass view
+    #: u and the definitions as sympy reads them back (a notebook's cells); empty: abstract
+    output_code: str = ""
+    definition_code: tuple[tuple[str, str], ...] = ()
 
     def walkthrough(self, wrt: str) -> Walkthrough:
         """The walkthrough for input ``wrt`` (the first input's when ``wrt`` is not one)."""
@@ -424,6 +427,8 @@ def walkthrough(u_text: str, inner_text: str, at_text: str) -> ChainResult:
         unused=tuple(n for n in order if n not in reachable),
         composite_latex=shown(composite),
         composite_text=text if len(text) <= MAX_LENGTH else None,
+        output_code=printing.sstr(u_expr),
+        definition_code=tuple((n, printing.sstr(exprs[n])) for n in order),
     )
 
 

@@ -252,6 +252,8 @@ def draw_concrete(r: ChainResult, wrt: str) -> None:
     with st.expander(t("chain_rule.multi.edges_title"), expanded=False):
         st.dataframe(edges_table(r), hide_index=True, width="stretch")
     draw_walkthrough(r, r.walkthrough(wrt))
+    words = notebooks.words("chain", plot=False)
+    notebooks.download(lambda: notebooks.chain_cells(r, words), "chain")
 
 
 # ----------------------------------------------------------------------------- steps

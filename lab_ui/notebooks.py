@@ -31,6 +31,7 @@ from lab_ui.i18n import t
 
 if TYPE_CHECKING:  # the records only; this module imports nothing a page does not
     from calc_core.backprop import BackpropResult
+    from calc_core.chain import ChainResult
     from calc_core.diffsteps import StepsResult
     from calc_core.gradients import GradientResult
     from calc_core.limits import LimitsResult
@@ -258,6 +259,56 @@ def steps_cells(r: StepsResult, words: dict[str, str]) -> list[Cell]:
     return [*cells, ("markdown", words["check"]), ("code", "\n".join(check))]
 
 
+def chain_cells(r: ChainResult, words: dict[str, str]) -> list[Cell]:
+    """The book's exercise: u of intermediates of the inputs; the chain rule's sum for each
+    input proved equal to the composite's derivative, and the page's values reproduced."""
+    inputs, inner = r.inputs, [name for name, _ in r.definition_code]
+    code = [
+        "import sympy as sp",
+        "from sympy import *  # the functions; every name below is a Symbol",
+        "",
+        f"{', '.join(inputs)}, = sp.symbols({' '.join(inputs)!r}, real=True)",
+        f"{', '.join(inner)}, = sp.symbols({' '.join(inner)!r}, real=True)",
+        "defs = {" + ", ".join(f"{n}: {c}" for n, c in r.definition_code) + "}",
+        f"u = {r.output_code}",
+        "",
+        "def composite(e):",
+        "    for _ in range(len(defs)):  # a definition may use an earlier one",
+        "        e = e.subs(defs)",
+        "    return e",
+        "",
+        f"for wrt in ({', '.join(inputs)},):",
+        "    chain = sp.diff(u, wrt) + sum(sp.diff(u, v) * sp.diff(composite(d), wrt)",
+        "                                  for v, d in defs.items())",
+        "    print(f'du/d{wrt} =', composite(chain))",
+    ]
+    point = ", ".join(f"{name}: {value!r}" for name, value in r.point)
+    check = [
+        f"at = {{{point}}}",
+        "for wrt in (" + ", ".join(inputs) + ",):",
+        "    chain = composite(sp.diff(u, wrt) + sum(sp.diff(u, v) * sp.diff(composite(d), wrt)",
+        "                                            for v, d in defs.items()))",
+        "    direct = sp.diff(composite(u), wrt)",
+        "    assert any(step(chain - direct) == 0 for step in (sp.expand, sp.simplify)) or all(",
+        "        abs(sp.N((chain - direct).subs({wrt: p}).subs(at))) < 1e-9 for p in (0.3, 1.1)",
+        "    ), wrt",
+    ]
+    for w in r.walkthroughs:
+        if w.value is not None and math.isfinite(w.value):
+            check += [
+                f"value = float(sp.N(composite(sp.diff(u, {w.wrt}) + sum(sp.diff(u, v) * "
+                f"sp.diff(composite(d), {w.wrt}) for v, d in defs.items())).subs(at)))",
+                f"assert abs(value - {w.value!r}) <= 1e-9 * max(1.0, abs(value)), value",
+            ]
+    check.append("print('OK: the chain rule gives the derivative of the composite')")
+    return [
+        ("markdown", words["title"]),
+        ("code", "\n".join(code)),
+        ("markdown", words["check"]),
+        ("code", "\n".join(check)),
+    ]
+
+
 def notebook(cells: Sequence[Cell]) -> bytes:
     """The cells as an ``.ipynb`` file (nbformat 4, a Python 3 kernel)."""
     import nbformat  # only when a visitor asks for a file
@@ -275,14 +326,13 @@ def notebook(cells: Sequence[Cell]) -> bytes:
     return nbformat.writes(nb).encode("utf-8")
 
 
-def words(page: str, **params: str) -> dict[str, str]:
+def words(page: str, plot: bool = True, **params: str) -> dict[str, str]:
     """A notebook's text cells in the visitor's language (looked up now, during the run)."""
-    return {
-        "title": t(f"export.{page}_title", **params),
-        "book": t("export.book"),
-        "plot": t(f"export.{page}_plot"),
-        "check": t("export.check"),
-    }
+    found = {"title": t(f"export.{page}_title", **params), "check": t("export.check")}
+    found["book"] = t("export.book")
+    if plot:
+        found["plot"] = t(f"export.{page}_plot")
+    return found
 
 
 def download(make_cells: Callable[[], list[Cell]], name: str) -> None:

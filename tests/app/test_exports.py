@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from calc_core import diffsteps, forward, gradients, limits, tangent
+from calc_core import chain, diffsteps, forward, gradients, limits, tangent
 from lab_ui import exports, notebooks
 from lab_ui.charts import gradients as gradient_charts
 from lab_ui.charts import limits as limit_charts
@@ -89,6 +89,18 @@ class TestNotebooksRunAsTheyAre:
         out = run_notebook(notebooks.notebook(notebooks.steps_cells(r, WORDS)))
         assert "OK: the steps" in out and out.startswith("dF/dx = ")
 
+    @pytest.mark.parametrize(
+        ("u", "inner", "at"),
+        [
+            ("x*y + sin(z)", "x=a+b; y=a*b; z=b^2", "a=0.5, b=1.5"),
+            ("x*y + a", "x=a^2; y=x*b", "a=1, b=2"),
+        ],
+    )
+    def test_the_chain_notebook_proves_the_exercise(self, u, inner, at):
+        r = chain.walkthrough(u, inner, at)
+        out = run_notebook(notebooks.notebook(notebooks.chain_cells(r, WORDS)))
+        assert "OK: the chain rule gives the derivative of the composite" in out
+
     @pytest.mark.parametrize("ad", ["reverse", "forward"])
     def test_the_graph_notebook_checks_the_gradient_of_either_mode(self, ad):
         r = forward.forward_mode("x*y + sin(x*y) + exp(z)", "x=1, y=2, z=0.5")
@@ -155,6 +167,7 @@ class TestNothingIsConvertedUntilAsked:
             ("gradients", {"f": "x1^2 x2", "at": "1, 2"}, 1),
             ("gradients", {"f": "sin(x1)", "at": "1"}, 1),
             ("chain-rule", {"mode": "steps"}, 0),
+            ("chain-rule", {"u": "x*y", "inner": "x=a+b; y=a*b", "at": "a=1, b=2"}, 0),
             ("chain-rule", {"mode": "graph"}, 0),
             ("chain-rule", {"mode": "graph", "ad": "forward"}, 0),
         ],
