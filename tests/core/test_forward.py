@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from calc_core import forward as fw
+from calc_core.budget import within
 from calc_core.errors import InputError
 from calc_core.parser import parse, symbol
 
@@ -136,11 +137,17 @@ def expressions() -> st.SearchStrategy[str]:
 
 
 def sympy_value(e: sp.Expr, at: dict) -> complex | None:
-    """``e`` at the point by sympy itself (exact substitution, 30 digits); None if not real."""
-    exact = {s: sp.Rational(repr(v)) for s, v in at.items()}
+    """``e`` at the point by sympy itself (30-digit floats); None if not real or too slow.
+
+    Exact rationals would let sympy build exact powers of powers (minutes); a case
+    sympy cannot evaluate within 2 s is skipped, not failed.
+    """
+    point = {s: sp.Float(repr(v), 30) for s, v in at.items()}
     try:
-        value = complex(sp.N(e.xreplace(exact), 30))
+        done, value = within(lambda: complex(sp.N(e.xreplace(point), 30)), 2.0)
     except (TypeError, ValueError):  # zoo, nan: undefined there
+        return None
+    if not done:
         return None
     return value if value.imag == 0 else None
 
