@@ -766,7 +766,13 @@ def _check(result: sp.Expr, reference: sp.Expr, x: sp.Symbol) -> str:
     """:func:`~calc_core.checks.same_function`; with abstract f, g only a proof counts."""
     if not (result.has(AppliedUndef) or reference.has(AppliedUndef)):
         return same_function(result, reference, (x,))
-    return "symbolic" if symbolic_zero(result - reference) else "unknown"
+    difference = result - reference
+    # f(x), f'(x), f'(g(x)) as plain symbols: a zero of the rational function they make
+    # is a zero for every f and g (cancel then sees x/(f + g)'s quotient, say)
+    held = {a: sp.Dummy() for a in difference.atoms(sp.Derivative, sp.Subs)}
+    plain = difference.xreplace(held)
+    plain = plain.xreplace({a: sp.Dummy() for a in plain.atoms(AppliedUndef)})
+    return "symbolic" if symbolic_zero(difference) or symbolic_zero(plain) else "unknown"
 
 
 def steps(f_text: str) -> StepsResult:
