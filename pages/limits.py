@@ -103,4 +103,5 @@ if (book := book_code_expander()) is not None:
         st.caption(t("shell.book_output"))
         st.code("\n".join(r.book_output), language="text")
 words = notebooks.words("limits", f=r.f_text, x0=f"{r.x0:g}", scheme=labels[r.scheme])
+words["dtype"] = t("export.limits_dtype", dtype=r.dtype)
 notebooks.download(lambda: notebooks.limits_cells(r, words), "limits")

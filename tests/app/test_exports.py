@@ -108,6 +108,12 @@ class TestNotebooksRunAsTheyAre:
         out = run_notebook(notebooks.notebook(notebooks.graph_cells(r.graph, gradient, WORDS)))
         assert "OK: central differences give the gradient" in out
 
+    def test_a_narrower_format_is_said_not_checked_against_float64(self):
+        r = limits.analyze("sin(x)", 0.5, scheme="central", dtype="float32")
+        cells = notebooks.limits_cells(r, {**WORDS, "dtype": "D"})
+        assert cells[-1] == ("markdown", "D")
+        run_notebook(notebooks.notebook(cells))
+
     def test_a_wrong_number_fails_the_check(self):
         r = limits.analyze("sin(x)", 0.5)
         cells = notebooks.limits_cells(r, WORDS)
