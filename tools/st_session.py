@@ -122,6 +122,10 @@ class Session:
             max_size=64 * 2**20,
             open_timeout=timeout,
             ping_interval=None,  # the server pings; a busy bench must not time itself out
+            # A session that sends without reading (bench.load's hostile ones) must still
+            # answer the server's pings: with a bounded queue the library stops reading the
+            # socket once 16 messages wait, and the server closes with "ping timeout".
+            max_queue=None,
         )
         response = getattr(self.ws, "response", None)
         if response is not None:
