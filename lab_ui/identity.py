@@ -23,6 +23,7 @@ import streamlit as st
 COOKIE = "calclab_browser"
 ID = re.compile(r"[0-9a-f]{32}")
 KEY = "_browser_id"
+MINTED = "_browser_id_minted"  # True: this session drew the id (the browser had none)
 MAX_AGE_S = 400 * 86400
 
 _JS = f"""
@@ -47,12 +48,20 @@ def _cookie() -> str | None:
     return value if isinstance(value, str) and ID.fullmatch(value) else None
 
 
+def returning() -> bool:
+    """False when this session minted the browser's id (its first visit): nothing is saved."""
+    return not st.session_state.get(MINTED, False)
+
+
 def browser_id() -> str:
     """This browser's id: its cookie's, or (first visit) a new one the page stores in it."""
     state = st.session_state
     known = state.get(KEY)
     if not (isinstance(known, str) and ID.fullmatch(known)):
-        known = _cookie() or secrets.token_hex(16)
+        known = _cookie()
+        if known is None:
+            known = secrets.token_hex(16)
+            state[MINTED] = True
         state[KEY] = known
     if _cookie() != known:  # not in the browser yet: write it (every run until it is)
         with st.sidebar:

@@ -4,20 +4,22 @@ The seam between the exercise cards and :mod:`lab_store` (as :func:`lab_ui.shell
 is the seam to :mod:`calc_core`). Nothing here waits for a write or raises when the
 database is away: a verdict is shown first and recorded afterwards, off the script
 thread; a failed read means "unavailable", never an error box.
+
+:mod:`lab_store` (SQLAlchemy, Alembic) is imported on first use, not with the page:
+a first visit reads nothing (a browser id minted in this session has no saved
+progress), and its import cost a fresh server's first paint a quarter of a second
+(``python -m bench.first_paint``).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 
 import streamlit as st
 
-from lab_store import classes, progress
-from lab_store.store import default_store
 from lab_ui import icons, identity
 from lab_ui.i18n import literal, t
 from lab_ui.rate import allow
@@ -48,35 +50,37 @@ class Check:
     detail: dict | None = None
 
 
-@st.cache_resource(show_spinner=False)
-def _warm_store() -> bool:
-    """Open the database (and migrate it) in the background once per server, before use."""
-    warm = threading.Thread(
-        target=default_store().read, args=(_nothing,), kwargs={"default": None}, daemon=True
-    )
-    warm.start()
-    return True
+def _store():
+    from lab_store.store import default_store
 
-
-def _nothing(conn) -> None:
-    """A read that only opens the database."""
+    return default_store()
 
 
 def start() -> None:
-    """Once per run (from the page header): the browser id, saved progress, ``?class=``."""
-    _warm_store()
+    """Once per run (from the page header): the browser id, saved progress, ``?class=``.
+
+    Saved progress is read once per session, and only for a browser that came back
+    with its id: an id minted in this session has none.
+    """
     browser = identity.browser_id()
     state = st.session_state
-    if browser and not state.get(LOADED):
+    if not state.get(LOADED):
         state[LOADED] = True
-        saved = default_store().read(progress.solved, browser, default=None)
-        mine = state.setdefault(PROGRESS, {})
-        for exercise, parts in (saved or {}).items():
-            mine.setdefault(exercise, set()).update(parts)
+        if identity.returning():
+            _load_progress(browser)
     _join_from_url()
     code = joined_code()
     if code:
         st.sidebar.caption(t("class.in_class", code=code))
+
+
+def _load_progress(browser: str) -> None:
+    from lab_store import progress
+
+    saved = _store().read(progress.solved, browser, default=None)
+    mine = st.session_state.setdefault(PROGRESS, {})
+    for exercise, parts in (saved or {}).items():
+        mine.setdefault(exercise, set()).update(parts)
 
 
 def _join_from_url() -> None:
@@ -104,8 +108,10 @@ def join(raw: str) -> bool:
     if not allowed(JOINS, JOIN_LIMIT, JOIN_WINDOW_S):
         st.warning(t("class.join.too_many"), icon=icons.WAIT)
         return False
+    from lab_store import classes
+
     code = classes.normal_code(raw)
-    store = default_store()
+    store = _store()
     row = store.read(classes.find, code, time.time(), default=None) if code else None
     if row is None or row.ended:
         key = "unavailable" if code and not store.available else "ended" if row else "unknown"
@@ -147,7 +153,9 @@ def checked(edition: str, key: str, check: Check, solved: bool, submitted: objec
     if state.get(RECORDED + key) == seen:
         return
     state[RECORDED + key] = seen
-    store = default_store()
+    from lab_store import classes, progress
+
+    store = _store()
     now = time.time()
     browser = state.get(identity.KEY)
     if solved and browser:

@@ -154,6 +154,24 @@ def test_solved_parts_come_back_in_a_new_session_of_the_same_browser():
     assert not other.session_state[learner.PROGRESS].get("en.power_tower")
 
 
+def test_a_first_visit_reads_nothing_from_the_store_and_a_returning_browser_reads_its_progress(
+    monkeypatch,
+):
+    reads = []
+
+    class Counting(Store):
+        def read(self, fn, *args, default):
+            reads.append(fn.__name__)
+            return super().read(fn, *args, default=default)
+
+    monkeypatch.setattr(store_module, "_default", Counting(default_store().settings))
+    first = ok(through_entry("limits", lang="en").run())
+    assert first.session_state[identity.KEY]  # an id was minted for the cookie
+    assert reads == []  # a minted id has no saved progress: the page waits for no database
+    student("", "c0ffee" + "1" * 26)
+    assert reads == ["solved"]
+
+
 def test_a_database_outage_keeps_the_verdict_and_shows_statistics_unavailable(monkeypatch):
     teacher, code, _ = start_class()
     down = Store(Settings(database_url(f"postgresql://x@127.0.0.1:{free_port()}/none")))
