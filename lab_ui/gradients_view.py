@@ -14,7 +14,7 @@ import streamlit as st
 from calc_core.gradients import EXAMPLES, MAX_N, FieldView, GradientResult
 from calc_core.matrix_rules import SEED_LIMIT, RuleCheck, RulesResult
 from calc_core.norms import NormCase
-from lab_ui import chart_text, icons, notebooks
+from lab_ui import chart_text, icons, notebooks, tables
 from lab_ui.choices import choose
 from lab_ui.i18n import t
 from lab_ui.shell import book_code_expander
@@ -187,7 +187,7 @@ def show_formulas(r: GradientResult) -> None:
 def show_check(r: GradientResult) -> None:
     """The value at the point checked numerically, what goes wrong there, the norm's part."""
     st.subheader(t("gradients.check_title"))
-    st.dataframe(partials_table(r), hide_index=True, width="stretch")
+    tables.show(partials_table(r), t("gradients.check_title"))
     step = ", ".join(f"{h:.1e}" for h in r.step)
     caption = t("gradients.check_caption", h=step, diff=sci(r.max_difference))
     warnings = status_warnings(r)

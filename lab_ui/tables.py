@@ -2,14 +2,58 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
+import streamlit as st
 
 from calc_core.derivative import PointDerivative
 from calc_core.differences import SCHEMES, ErrorSweep
 from calc_core.limits import LimitsResult
 from lab_ui.i18n import t
+
+#: The look of :func:`show`'s tables: the light theme's lines, the app's font, digits aligned.
+_STYLE = (
+    "<style>.calclab-table{overflow-x:auto;margin-bottom:1rem}"
+    ".calclab-table table{border-collapse:collapse;width:100%;font-size:0.875rem;"
+    "font-variant-numeric:tabular-nums}"
+    ".calclab-table th,.calclab-table td{border:1px solid rgba(49,51,63,0.2);"
+    "padding:0.25rem 0.5rem;text-align:left;white-space:nowrap}"
+    ".calclab-table th{font-weight:600;background:rgba(49,51,63,0.04)}</style>"
+)
+
+
+def table_html(frame: pd.DataFrame, label: str) -> str:
+    """A small table as HTML: every header and cell escaped, so text stays text.
+
+    >>> body = table_html(pd.DataFrame({"h": ["1e-01"], "q": ["$x$ <b>[a](b)</b>"]}), "t")
+    >>> body.split("<tbody>")[1]
+    '<tr><td>1e-01</td><td>$x$ &lt;b&gt;[a](b)&lt;/b&gt;</td></tr></tbody></table></div>'
+    """
+    cell = lambda tag, v: f"<{tag}>{html.escape(str(v))}</{tag}>"  # noqa: E731
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell("td", v) for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return (
+        f'{_STYLE}<div class="calclab-table" role="region" tabindex="0" '
+        f'aria-label="{html.escape(label)}"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+
+
+def show(frame: pd.DataFrame, label: str) -> None:
+    """Draw a small table that needs no sorting or scrolling as plain HTML.
+
+    ``st.dataframe`` makes the browser load its grid (about 1.2 MB of JavaScript) before
+    the page settles, and the page's first chart waited for it (``python -m
+    bench.first_paint``); ``st.table`` still loads 0.7 MB for Arrow formatting. Here the
+    cells go through ``st.html``: no Markdown, no TeX, escaped. ``label`` names the table
+    for screen readers (its region scrolls sideways on a phone).
+    """
+    st.html(table_html(frame, label))
 
 
 def sci(value: float | None, digits: int = 2) -> str:

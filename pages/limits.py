@@ -79,10 +79,10 @@ if r.sweep is not None:
 with plot if r.sweep is None else st.container():  # no error chart: the table takes its place
     st.subheader(t("limits.table_title"))
     st.caption(t(f"limits.scheme_note.{r.scheme}"))
-    st.dataframe(tables.quotient_table(r), hide_index=True, width="stretch")
+    tables.show(tables.quotient_table(r), t("limits.table_title"))
 if r.sweep is not None:
-    st.caption(t("limits.scheme_table_caption", dtype=r.dtype))
-    st.dataframe(tables.scheme_table(r.sweep), hide_index=True, width="stretch")
+    st.caption(caption := t("limits.scheme_table_caption", dtype=r.dtype))
+    tables.show(tables.scheme_table(r.sweep), caption)
 
 st.subheader(t("limits.secant_title"))
 choose(st.select_slider, t("field.secant_h"), SECANT_STEPS, key="secant_h")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -130,3 +131,40 @@ def layer_scales(spec: dict, channel: str) -> list[dict]:
         for layer in layers
         if channel in layer.get("encoding", {})
     ]
+
+
+class _TableReader(HTMLParser):
+    """Reads back the tables :func:`lab_ui.tables.show` draws (headers and cells as text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    """The page's static tables (``lab_ui.tables.show``), as frames of the text shown."""
+    frames = []
+    for element in at.get("html"):
+        if 'class="calclab-table"' not in element.proto.body:
+            continue
+        reader = _TableReader()
+        reader.feed(element.proto.body)
+        header, *rows = reader.rows
+        frames.append(pd.DataFrame(rows, columns=header))
+    return frames

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from calc_core.errors import ERROR_CODES
 from lab_ui.i18n import LOCALES, t
-from tests.app.conftest import open_book_code, through_entry
+from tests.app.conftest import open_book_code, tables, through_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "gradients.py"
@@ -81,7 +81,7 @@ def chart_data(chart) -> list[pd.DataFrame]:
 
 def table(at, lang: str = "en") -> dict[str, list[str]]:
     """The value-and-check table, by translated column."""
-    frame = at.dataframe[0].value
+    frame = tables(at)[0]
     keys = ("partial", "value", "central", "difference", "left", "right")
     return {
         k: frame[t(f"gradients.col.{k}", lang)].tolist()
@@ -99,7 +99,7 @@ def errors(at) -> list[str]:
 
 
 def partials(at) -> list[str]:
-    return list(at.dataframe[0].value[t("gradients.col.partial", "en")])
+    return list(tables(at)[0][t("gradients.col.partial", "en")])
 
 
 class TestDimension:
@@ -259,7 +259,7 @@ class TestChart:
         assert spec["layer"][0]["encoding"]["x"]["title"] == "x1"
         assert spec["layer"][0]["encoding"]["y"]["title"] == "x3"
         assert any("x2 = 2" in c.value for c in at.caption)
-        assert len(at.dataframe[0].value) == 3  # the table has all three partials
+        assert len(tables(at)[0]) == 3  # the table has all three partials
 
     def test_one_variable_draws_f_and_its_derivative(self):
         at = run(f="x1^3 - 1/x1", at="1", n="1")

@@ -122,4 +122,4 @@ def test_without_an_error_chart_the_book_table_takes_its_place():
     """|x| at 0 has no f′(0) to measure errors against: no empty column beside the controls."""
     at = run("limits", f="abs(x)", x0="0")
     kinds = [getattr(e, "type", type(e).__name__) for e in flat(at.columns[0])]
-    assert kinds == ["text_input", "subheader", "caption", "dataframe"], kinds
+    assert kinds == ["text_input", "subheader", "caption", "html"], kinds

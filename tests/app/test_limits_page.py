@@ -38,6 +38,7 @@ from tests.app.conftest import (
     latex_texts,
     layer_scales,
     open_book_code,
+    tables,
 )
 
 #: What the URL holds after a plain visit: the book's example, in English.
@@ -63,7 +64,7 @@ def book_f(x):
 
 def column(at, key: str, lang: str = "en", table: int = 0) -> list[str]:
     """One column of a page table, found by its translated header."""
-    return at.dataframe[table].value[t(key, lang)].tolist()
+    return tables(at)[table][t(key, lang)].tolist()
 
 
 def quotients(at, lang: str = "en") -> list[float]:
@@ -494,7 +495,7 @@ class TestMalformedFunction:
     @pytest.mark.parametrize("text", MALFORMED)
     def test_nothing_is_computed(self, limits_app, text):
         at = limits_app(f=text)
-        assert not at.dataframe
+        assert not tables(at)
         assert not charts(at)
         assert not at.expander
 
@@ -545,7 +546,7 @@ class TestLanguages:
         at = limits_app(lang="zh")
         zh = catalog("zh")
         assert at.title[0].value == zh["limits.title"] == "极限：差商"
-        headers = list(at.dataframe[0].value.columns)
+        headers = list(tables(at)[0].columns)
         assert headers == [
             zh[f"limits.col.{k}"] for k in ("h_book", "h", "quotient_book", "quotient", "error")
         ]
@@ -615,7 +616,7 @@ class TestNonDifferentiablePoints:
         at = limits_app(f=f, x0=x0)
         assert not any(text.startswith(f"f'({x0}) =") for text in latex_texts(at))
         assert len(charts(at)) == 1  # the secant view only: no exact value to measure against
-        assert len(at.dataframe) == 1
+        assert len(tables(at)) == 1
 
     def test_explanation_is_translated(self, limits_app):
         at = limits_app(f="|x|", x0="0", lang="zh")

@@ -16,13 +16,13 @@ import pytest
 
 from lab_ui.i18n import catalog, t
 from lab_ui.i18n import literal as as_text
-from tests.app.conftest import chart_data, charts
+from tests.app.conftest import chart_data, charts, tables
 
 NUMPY = {"float32": np.float32, "float16": np.float16, "bfloat16": ml_dtypes.bfloat16}
 
 
 def column(at, key: str, lang: str = "en") -> list[str]:
-    return at.dataframe[0].value[t(key, lang)].tolist()
+    return tables(at)[0][t(key, lang)].tolist()
 
 
 def facts_text(at) -> str:
