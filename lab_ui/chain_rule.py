@@ -26,7 +26,7 @@ from calc_core.diffsteps import StepLine, StepsResult
 from calc_core.errors import InputError
 from calc_core.forward import ForwardResult
 from calc_core.guard import run_limited
-from lab_ui import chart_text, icons, notebooks
+from lab_ui import chart_text, exports, icons, notebooks
 from lab_ui import url_state as us
 from lab_ui.charts.chain_rule import (
     backprop_dot,
@@ -163,7 +163,9 @@ def draw_definitions(r: ChainResult) -> None:
 
 def draw_dependency_graph(r: ChainResult, wrt: str) -> None:
     described = chart_text.dependency_graph(r)
-    st.graphviz_chart(dependency_dot(r, wrt, _graph_words()), alt=described)
+    dot = dependency_dot(r, wrt, _graph_words())
+    st.graphviz_chart(dot, alt=described)
+    exports.graph_downloads(lambda: dot, "dependency_graph")
     st.caption(t("chain_rule.multi.graph_caption", wrt=wrt))
 
 
@@ -371,7 +373,9 @@ def _graph_head(r: BackpropResult) -> None:
 def draw_graph(r: BackpropResult, f_text: str, at_text: str) -> None:
     """The computational graph after both passes, its tables, and the gradient checked."""
     words = {key: t(f"chain_rule.graph_words.{key}") for key in ("value", "adjoint", "local")}
-    st.graphviz_chart(backprop_dot(r, words), alt=chart_text.backprop_graph(r))
+    dot = backprop_dot(r, words)
+    st.graphviz_chart(dot, alt=chart_text.backprop_graph(r))
+    exports.graph_downloads(lambda: dot, "backprop_graph")
     _graph_head(r)  # under the graph: the graph itself comes first after the inputs
     st.caption(t("chain_rule.graph.caption"))
     st.subheader(t("chain_rule.graph.forward_title"))
@@ -456,7 +460,9 @@ def draw_forward(r: ForwardResult) -> None:
         [t("chain_rule.forward.tab", k=k + 1, wrt=p.direction) for k, p in enumerate(r.passes)]
     )
     for k, (tab, p) in enumerate(zip(tabs, r.passes, strict=True)):
-        tab.graphviz_chart(tangent_dot(r, k, words), alt=chart_text.tangent_graph(r, k))
+        dot = tangent_dot(r, k, words)
+        tab.graphviz_chart(dot, alt=chart_text.tangent_graph(r, k))
+        exports.graph_downloads(lambda dot=dot: dot, f"forward_graph_{p.direction}", tab)
         tab.caption(t("chain_rule.forward.caption", wrt=p.direction, value=number(p.derivative)))
     st.subheader(t("chain_rule.forward.tangents_title"))
     st.dataframe(tangents_table(r), hide_index=True, width="stretch")

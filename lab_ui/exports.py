@@ -15,17 +15,28 @@ Examples
 True
 >>> png(spec)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
 True
+
+The chain-rule page's Graphviz drawings (DOT text, drawn in the browser) are laid
+out here by Graphviz itself through ``pygraphviz``, whose wheels carry Graphviz for
+Windows, macOS and Linux (no system Graphviz needed); their PNG is the SVG rasterised
+by vl-convert. Where ``pygraphviz`` cannot be installed the buttons give way to a note.
+
+>>> dot_svg('digraph g { a -> b; }').count('class="node"')
+2
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from lab_ui import graph_layout
 from lab_ui.i18n import t
 
 #: Width of an exported chart whose spec leaves it to the page ("container" or unset).
@@ -74,16 +85,63 @@ def png(spec: dict[str, Any]) -> bytes:
     return vl_convert.vegalite_to_png(_standalone(spec), scale=PNG_SCALE)
 
 
+#: Time limit of a graph's layout (the first in a worker imports Graphviz: ~0.5 s here).
+GRAPH_TIMEOUT = 15.0
+_FONT_FAMILY = re.compile(r'font-family="[^"]*"')
+
+
+def dot_svg(dot: str) -> str:
+    """A Graphviz (DOT) drawing laid out by Graphviz's ``dot``, as an SVG document.
+
+    In a guard worker (:mod:`lab_ui.graph_layout`): Graphviz is C, and a crash must not
+    take the server down.
+    """
+    from calc_core.guard import run_limited
+
+    return run_limited(graph_layout.svg, dot, timeout=GRAPH_TIMEOUT)
+
+
+def dot_png(dot: str) -> bytes:
+    """The same drawing as a PNG image (the SVG rasterised, ``PNG_SCALE`` pixels per point)."""
+    import vl_convert
+
+    # Graphviz writes font-family="Helvetica,sans-Serif"; the rasteriser matches generic
+    # families case-sensitively, and without Helvetica it drew no text at all.
+    svg = _FONT_FAMILY.sub(lambda m: m[0].replace("sans-Serif", "sans-serif"), dot_svg(dot))
+    return vl_convert.svg_to_png(svg, scale=PNG_SCALE)
+
+
+def graphviz_available() -> bool:
+    """Whether Graphviz can lay a drawing out here (looked up, not imported)."""
+    try:
+        return importlib.util.find_spec("pygraphviz") is not None
+    except ValueError:  # a module entry without a spec (made unimportable)
+        return False
+
+
 def chart_downloads(make_spec: Callable[[], dict[str, Any]], name: str) -> None:
     """Two small buttons under a chart: SVG and PNG, made on the click from ``make_spec()``."""
+    _buttons(make_spec, name, svg, png)
+
+
+def graph_downloads(make_dot: Callable[[], str], name: str, where: Any = st) -> None:
+    """SVG and PNG buttons under a Graphviz drawing, or a note where Graphviz is missing."""
+    if not graphviz_available():
+        where.caption(t("export.graph_unavailable"))
+        return
+    with where.container():
+        _buttons(make_dot, name, dot_svg, dot_png)
+
+
+def _buttons(make_source: Callable[[], Any], name: str, to_svg, to_png) -> None:
     left, right, _ = st.columns([1, 1, 4])
     for column, kind, convert, mime in (
-        (left, "svg", svg, "image/svg+xml"),
-        (right, "png", png, "image/png"),
+        (left, "svg", to_svg, "image/svg+xml"),
+        (right, "png", to_png, "image/png"),
     ):
         column.download_button(
             t(f"export.{kind}"),
-            data=lambda convert=convert: convert(make_spec()),
+            data=lambda convert=convert: convert(make_source()),
             file_name=f"{name}.{kind}",
             mime=mime,
             key=f"export_{name}_{kind}",

@@ -15,6 +15,8 @@ True
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 
 from calc_core.backprop import BackpropResult
 from calc_core.chain import ChainResult
@@ -38,14 +40,45 @@ def tex_number(value: float | None, digits: int = 10) -> str:
     return number(value, digits).replace("−", "-").replace("∞", r"\infty").replace("—", "?")
 
 
-def _quote(text: str) -> str:
-    """A DOT string literal (newlines become DOT's ``\\n`` line breaks)."""
+#: Longest text an attribute keeps (Graphviz refuses a quoted string over 16,384 bytes).
+MAX_LABEL = 1000
+#: "&name;", "&#65;", "&#x41;": Graphviz reads these as character references in a label.
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
+def _printable(ch: str) -> str:
+    if ch == "\t":
+        return " "
+    if ch == "\n":
+        return ch
+    if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
+        return "\ufffd"  # XML cannot hold it, or C strings end at it: shown as �
+    return ch
+
+
+def dot_string(text: str) -> str:
+    """``text`` as a DOT string literal that Graphviz draws exactly as written.
+
+    Whatever ``text`` holds (it may come from a visitor's formula), it stays inside the
+    literal and reads back literally: backslashes are doubled (no ``\\N``, ``\\l``
+    escapes), quotes escaped, newlines become DOT's ``\\n`` line breaks (none first:
+    Graphviz crashed on an edge label opening with one), characters
+    XML or C strings cannot carry become U+FFFD, and an ``&`` that would start a
+    character reference gets an invisible word joiner after it. A quoted string is
+    never an HTML-like label, and the shapes used here are not records, so ``<``,
+    ``>``, ``{``, ``|`` are plain text.
+    """
+    if len(text) > MAX_LABEL:
+        text = text[: MAX_LABEL - 1] + "…"
+    # no empty first line: Graphviz 14.1 crashed on an edge label that starts with one
+    text = "".join(map(_printable, text)).lstrip("\n")
+    text = _ENTITY.sub("&\u2060", text)
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
 
 
 def _attrs(**attrs: str) -> str:
-    return "[" + ", ".join(f"{k}={_quote(v)}" for k, v in attrs.items()) + "]"
+    return "[" + ", ".join(f"{k}={dot_string(v)}" for k, v in attrs.items()) + "]"
 
 
 def _on_paths(result: ChainResult, wrt: str) -> set[tuple[str, str]]:
@@ -84,10 +117,10 @@ def dependency_dot(result: ChainResult, wrt: str, words: dict[str, str]) -> str:
             shape="ellipse",
             fillcolor=COLORS["input"],
         )
-        lines.append(f"  {_quote(name)} {attrs};")
+        lines.append(f"  {dot_string(name)} {attrs};")
     for name in result.intermediates:
         attrs = _attrs(label=label(name, texts[name]), shape="box", fillcolor=COLORS["inner"])
-        lines.append(f"  {_quote(name)} {attrs};")
+        lines.append(f"  {dot_string(name)} {attrs};")
     out = result.output
     attrs = _attrs(
         label=f"{out} = {result.output_text}"
@@ -96,7 +129,7 @@ def dependency_dot(result: ChainResult, wrt: str, words: dict[str, str]) -> str:
         style="filled,rounded,bold",
         fillcolor=COLORS["output"],
     )
-    lines.append(f"  {_quote(out)} {attrs};")
+    lines.append(f"  {dot_string(out)} {attrs};")
     hot = _on_paths(result, wrt)
     for e in result.edges:
         text = f"∂{e.target}/∂{e.source}"
@@ -109,7 +142,7 @@ def dependency_dot(result: ChainResult, wrt: str, words: dict[str, str]) -> str:
             attrs.update(color=COLORS["path"], fontcolor=COLORS["path"], penwidth="2.2")
         else:
             attrs.update(color="#777777")
-        lines.append(f"  {_quote(e.source)} -> {_quote(e.target)} {_attrs(**attrs)};")
+        lines.append(f"  {dot_string(e.source)} -> {dot_string(e.target)} {_attrs(**attrs)};")
     lines.append("}")
     return "\n".join(lines)
 
