@@ -23,6 +23,8 @@ from typing import Any
 
 import streamlit as st
 
+from lab_ui.widget_state import hold
+
 _UNSET = object()
 
 
@@ -50,7 +52,7 @@ def choose(
     """
     state = st.session_state
     if key in state:
-        state[key] = state[key]
+        hold(key)
     elif default is not _UNSET:
         state[key] = default
     # the labels are fixed now, in this run's language: Streamlit (and AppTest) may call

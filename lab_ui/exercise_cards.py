@@ -26,6 +26,7 @@ from lab_ui.i18n import catalog, current_language, t
 from lab_ui.links import page_link
 from lab_ui.shell import compute, show_error
 from lab_ui.tables import explain_derivative
+from lab_ui.widget_state import hold
 
 PROGRESS = learner.PROGRESS
 CHECKED = "_exercise_checked_"
@@ -106,6 +107,7 @@ def _restore(key: str) -> None:
     """Give a widget back the value it had before the learner switched exercises."""
     if key not in st.session_state and KEEP + key in st.session_state:
         st.session_state[key] = st.session_state[KEEP + key]
+    hold(key)
 
 
 def _keep(key: str) -> None:

@@ -21,6 +21,7 @@ from lab_ui.charts import DASHES
 from lab_ui.charts.tangent import DEFAULT_STYLES, SERIES, Axes, Marks, Series, table
 from lab_ui.choices import choose
 from lab_ui.i18n import t
+from lab_ui.widget_state import hold
 
 #: name -> (f, x0, xmin, xmax): the chapter's plot, the exercise, and things going wrong.
 PRESETS = {
@@ -98,6 +99,7 @@ class Extras:
 
 
 def extras() -> Extras:
+    hold("tangent_secant")  # choosing a step ticks it (a callback): send it every run
     c1, c2 = st.columns(2)  # two by two: the controls' column is narrow
     d1 = c1.checkbox(t("tangent.show_d1"), key="tangent_d1")
     d2 = c2.checkbox(t("tangent.show_d2"), key="tangent_d2")

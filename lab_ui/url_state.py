@@ -24,6 +24,8 @@ from typing import Any
 
 import streamlit as st
 
+from lab_ui.widget_state import hold
+
 _KEEP = "_keep_"  # _keep_<name>: the last value any page published (read by some pages)
 _PAGE_KEEP = "_keep_page_"  # _keep_page_<page>:<name>: what this page last published
 _OWNER = "_keep_owner_"  # _keep_owner_<name>: the page whose widget last held <name>
@@ -130,10 +132,11 @@ def restore(params: Sequence[Param]) -> list[str]:
                 st.session_state[key] = p.parse(raw)
             except (ValueError, TypeError, OverflowError):
                 bad.append(p.name)
-                if not (key in st.session_state and mine):
-                    st.session_state[key] = st.session_state[kept]
+                keep = key in st.session_state and mine
+                st.session_state[key] = st.session_state[key if keep else kept]
             continue
         if key in st.session_state and mine:
+            hold(key)  # so a browser that draws the widget late still gets the value
             continue
         if kept in st.session_state:
             st.session_state[key] = st.session_state[kept]

@@ -22,8 +22,8 @@ choose(
     on_change=ui.on_mode_change,
 )
 s = st.session_state
-params = [ui.MODE, *ui.VIEWS[s.mode]]  # each view keeps its own inputs
-warn_bad_params(us.restore(params))
+warn_bad_params(us.restore(ui.VIEWS[s.mode]))  # each view keeps its own inputs
+params = [ui.MODE, *ui.VIEWS[s.mode]]
 
 if s.mode == "multi":
     c1, c2, c3 = st.columns([2, 3, 2])

@@ -368,6 +368,29 @@ class TestTyping:
         assert_no_exception(app)
 
 
+class TestASlowBrowser:
+    """Widgets whose code arrives after the visitor's first action keep the link's values."""
+
+    def test_number_boxes_drawn_late_keep_the_links_window(self, app):
+        held = []
+        # their code has not arrived yet: the requests wait until the visitor has typed
+        app.page.route("**/NumberInput*.js", lambda route: held.append(route))
+        app.open("tangent?" + urlencode({"f": "x^3 - 1/x", "x0": "1", "xmin": "-2", "xmax": "2.5"}))
+        assert held, "the number boxes' code was not asked for: nothing was held back"
+        type_and_submit(app, CASES["tangent"], "x^2")
+        for route in held:
+            route.continue_()
+        app.page.unroute("**/NumberInput*.js")
+        expect(app.widget("xmin").locator("input")).to_have_value("-2")
+        app.choose_language("简体中文")
+        assert {k: app.query()[k] for k in ("x0", "xmin", "xmax")} == {
+            "x0": "1",
+            "xmin": "-2",
+            "xmax": "2.5",
+        }
+        expect(app.page.locator(ERROR_BOX)).to_have_count(0)
+
+
 # ------------------------------------------------------ language switches keep choices
 
 
