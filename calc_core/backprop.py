@@ -313,6 +313,16 @@ def build_graph(expr: sp.Expr, variables: tuple[str, ...]) -> list[tuple[str, _O
     return order
 
 
+def _parsed_graph(f_text: str, variables: tuple[str, ...]):
+    """f parsed over ``variables`` (errors in the ``f`` field), its graph, each node's index."""
+    try:
+        expr = parse(f_text, variables)
+    except InputError as err:
+        raise shifted(err, 0, "f", variables) from None
+    graph = build_graph(expr, variables)
+    return expr, graph, {e: k for k, (_, _, e) in enumerate(graph)}
+
+
 def backprop(f_text: str, at_text: str) -> BackpropResult:
     """Parse ``f`` in the inputs declared by ``at`` (``x=1, y=2``); run both passes.
 
@@ -330,12 +340,7 @@ def backprop(f_text: str, at_text: str) -> BackpropResult:
             column=0,
             field="at",
         )
-    try:
-        expr = parse(f_text, variables)
-    except InputError as err:
-        raise shifted(err, 0, "f", variables) from None
-    graph = build_graph(expr, variables)
-    index = {e: k for k, (_, _, e) in enumerate(graph)}
+    expr, graph, index = _parsed_graph(f_text, variables)
     n = len(graph)
     output = index[expr]
 
@@ -444,12 +449,7 @@ def torch_gradient(f_text: str, at_text: str) -> tuple[float, ...] | None:
 
     point = parse_point(at_text, "at", max_names=MAX_INPUTS)
     variables = point.names
-    try:
-        expr = parse(f_text, variables)
-    except InputError as err:
-        raise shifted(err, 0, "f", variables) from None
-    graph = build_graph(expr, variables)
-    index = {e: k for k, (_, _, e) in enumerate(graph)}
+    expr, graph, index = _parsed_graph(f_text, variables)
     unary = {
         "sin": torch.sin,
         "cos": torch.cos,

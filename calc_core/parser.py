@@ -525,6 +525,11 @@ class _Parser:
 
     def abstract_call(self, t: Token) -> _Node:
         """``f(u)`` for a declared abstract function name: sympy's ``Function("f")(u)``."""
+        args = self.arguments(t, (1,))
+        return _Node(sp.Function(t.text)(args[0].expr), None)
+
+    def arguments(self, t: Token, arity: tuple[int, ...]) -> list[_Node]:
+        """The bracketed, comma-separated arguments of the function named by ``t``."""
         if self.tok.kind != "(":
             raise InputError(
                 "function_needs_parens",
@@ -540,16 +545,17 @@ class _Parser:
             args.append(self.expression(0))
         self.abs_depth = outer
         self.expect_close(opener)
-        if len(args) != 1:
+        if len(args) not in arity:
+            expected = " or ".join(str(a) for a in arity)
             raise InputError(
                 "wrong_arg_count",
-                f"{t.text}() at column {t.col + 1} takes 1 argument(s), not {len(args)}.",
+                f"{t.text}() at column {t.col + 1} takes {expected} argument(s), not {len(args)}.",
                 column=t.col,
                 name=t.text,
-                expected="1",
+                expected=expected,
                 got=len(args),
             )
-        return _Node(sp.Function(t.text)(args[0].expr), None)
+        return args
 
     def _unknown(self, t: Token) -> InputError:
         name = t.text
@@ -589,33 +595,7 @@ class _Parser:
         )
 
     def call(self, t: Token) -> _Node:
-        spec = FUNCTIONS[t.text]
-        if self.tok.kind != "(":
-            raise InputError(
-                "function_needs_parens",
-                f"Write {t.text}(...) with brackets around its argument (column {t.col + 1}).",
-                column=t.col,
-                name=t.text,
-            )
-        opener = self.advance()
-        outer, self.abs_depth = self.abs_depth, 0
-        args = [self.expression(0)]
-        while self.tok.kind == ",":
-            self.advance()
-            args.append(self.expression(0))
-        self.abs_depth = outer
-        self.expect_close(opener)
-        if len(args) not in spec.arity:
-            expected = " or ".join(str(a) for a in spec.arity)
-            raise InputError(
-                "wrong_arg_count",
-                f"{t.text}() at column {t.col + 1} takes {expected} argument(s), not {len(args)}.",
-                column=t.col,
-                name=t.text,
-                expected=expected,
-                got=len(args),
-            )
-        return self.apply(t.text, t, args)
+        return self.apply(t.text, t, self.arguments(t, FUNCTIONS[t.text].arity))
 
     def apply(self, name: str, t: Token, args: list[_Node]) -> _Node:
         spec = FUNCTIONS[name]

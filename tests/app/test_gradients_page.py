@@ -7,20 +7,27 @@ Numbers are checked against values computed here independently.
 
 from __future__ import annotations
 
-import json
 import math
 import tomllib
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc_core.errors import ERROR_CODES
 from lab_ui.i18n import LOCALES, t
-from tests.app.conftest import open_book_code, tables, through_entry
+from tests.app.conftest import (
+    assert_no_exception,
+    build,
+    chart_data,
+    chart_spec,
+    charts,
+    latex_texts,
+    open_book_code,
+    tables,
+    through_entry,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "gradients.py"
@@ -40,43 +47,11 @@ DEFAULT_URL = {
 }
 
 
-def build(path: Path, **query: str) -> AppTest:
-    at = AppTest.from_file(str(path), default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at
-
-
-def assert_no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-
-
 def run(**query: str) -> AppTest:
     """The page as a browser opens ``/gradients?...``: through the entry."""
     at = through_entry("gradients", **query).run()
     assert_no_exception(at)
     return at
-
-
-def latex_texts(at: AppTest) -> list[str]:
-    return [el.value.strip().strip("$").strip() for el in at.latex]
-
-
-def charts(at: AppTest) -> list:
-    return list(at.get("vega_lite_chart"))
-
-
-def chart_spec(chart) -> dict:
-    return json.loads(chart.proto.spec)
-
-
-def chart_data(chart) -> list[pd.DataFrame]:
-    """The data sets shipped with a Vega-Lite chart (Arrow), in order."""
-    frames = []
-    for dataset in chart.proto.datasets:
-        with pa.ipc.open_stream(dataset.data.data) as reader:
-            frames.append(reader.read_all().to_pandas())
-    return frames
 
 
 def table(at, lang: str = "en") -> dict[str, list[str]]:
