@@ -38,6 +38,7 @@ from calc_core.differences import (
     theory,
 )
 from calc_core.errors import InputError
+from calc_core.narrow_code import narrow_source
 from calc_core.numeric import compile_expr
 from calc_core.parser import parse
 
@@ -140,6 +141,8 @@ class LimitsResult:
     tiny_h_absorbed: bool  # the working format loses tiny_h: see step_absorbed
     dtype: str = "float64"
     precision: PrecisionFacts | None = None
+    book_dtype: str = "float64"  # the format book_code computes in (dtype, or float64 where
+    # f has no code that computes as the page does: see calc_core.narrow_code)
 
 
 def step_absorbed(x0: float, h: float, scheme: str, dtype: str = "float64") -> bool:
@@ -240,7 +243,7 @@ def analyze(
         for h, v in zip(hs, q, strict=True)
     )
     sweep = _sweep(expr, x0, exact, dtype) if exact is not None else None
-    code, output = book_cell(expr, x0, h0, steps, shrink, scheme, rows)
+    code, output, book_dtype = book_cell(expr, x0, h0, steps, shrink, scheme, rows, dtype)
     facts = precision_facts(expr, x0, exact, dtype)
     tiny = _tiny_step(x0, dtype, facts.collapse_h)
     return LimitsResult(
@@ -258,6 +261,7 @@ def analyze(
         tiny_h_absorbed=step_absorbed(x0, tiny, scheme, dtype),
         dtype=dtype,
         precision=facts,
+        book_dtype=book_dtype,
     )
 
 
@@ -332,24 +336,70 @@ def python_source(expr: sp.Expr) -> tuple[str, bool]:
     return printer.doprint(expr).replace("numpy.", "np."), True
 
 
-def book_cell(expr, x0, h0, steps, shrink, scheme, rows) -> tuple[str, tuple[str, ...]]:
-    """The book's ``numerical_lim`` cell for these inputs, and the lines it prints."""
-    body, needs_numpy = python_source(expr)
-    lines = ["import numpy as np", ""] if needs_numpy or scheme == "complex" else []
-    lines += ["def f(x):", f"    return {body}", ""]
+def book_cell(
+    expr, x0, h0, steps, shrink, scheme, rows, dtype: str = "float64"
+) -> tuple[str, tuple[str, ...], str]:
+    """The book's ``numerical_lim`` cell for these inputs, the lines it prints, and the
+    format it computes in.
+
+    In a narrower ``dtype`` the cell computes as the page does (x, each h, f and every
+    operation in that format: numpy's float32 and float16, ml_dtypes' bfloat16; f
+    written by :func:`calc_core.narrow_code.narrow_source`), so it prints the page's
+    quotients. Where f has no such code the cell is the float64 one, with float64's lines.
+    """
+    body = narrow_source(expr, dtype, scheme == "complex") if dtype != "float64" else None
+    if body is None:
+        if dtype != "float64":  # the float64 cell prints float64's quotients, not the page's
+            fn, hs = compile_expr(expr, ("x",)), book_steps(h0, steps, shrink)
+            rows = [
+                QuotientRow(h, float(q), None, "")
+                for h, q in zip(hs, quotient(fn, x0, hs, scheme), strict=True)
+            ]
+        code = _float64_cell(expr, x0, h0, steps, shrink, scheme)
+        dtype = "float64"
+    else:
+        code = _narrow_cell(body, x0, h0, steps, shrink, scheme, dtype)
+    output = tuple(f"h={r.h:.5f}, numerical limit={r.quotient:.5f}" for r in rows)
+    return code, output, dtype
+
+
+def _scheme_lines(scheme: str) -> list[str]:
+    lines = []
     if scheme == "richardson":
         lines += ["def central(f, x, h):", f"    return {_SCHEME_CODE['central']}", ""]
+    return [*lines, "def numerical_lim(f, x, h):", f"    return {_SCHEME_CODE[scheme]}", ""]
+
+
+def _float64_cell(expr, x0, h0, steps, shrink, scheme) -> str:
+    body, needs_numpy = python_source(expr)
+    lines = ["import numpy as np", ""] if needs_numpy or scheme == "complex" else []
+    lines += ["def f(x):", f"    return {body}", "", *_scheme_lines(scheme)]
     lines += [
-        "def numerical_lim(f, x, h):",
-        f"    return {_SCHEME_CODE[scheme]}",
-        "",
         f"h = {h0!r}",
         f"for i in range({steps}):",
         f"    print(f'h={{h:.5f}}, numerical limit={{numerical_lim(f, {x0!r}, h):.5f}}')",
         f"    h *= {1 / shrink!r}",
     ]
-    output = tuple(f"h={r.h:.5f}, numerical limit={r.quotient:.5f}" for r in rows)
-    return "\n".join(lines), output
+    return "\n".join(lines)
+
+
+def _narrow_cell(body: str, x0, h0, steps, shrink, scheme, dtype: str) -> str:
+    lines = ["import numpy as np"]
+    if dtype == "bfloat16":
+        lines += ["from ml_dtypes import bfloat16", "", "dtype = bfloat16"]
+    else:
+        lines += ["", f"dtype = np.{dtype}"]
+    lines[-1] += f"  # x, h, f and every operation rounded to {dtype}, as the page computes"
+    lines += ["", "def f(x):", f"    return {body}", "", *_scheme_lines(scheme)]
+    lines += [
+        f"x = np.array([{x0!r}], dtype)",
+        f"h = {h0!r}",
+        f"for i in range({steps}):",
+        "    q = float(numerical_lim(f, x, dtype(h))[0])",
+        "    print(f'h={h:.5f}, numerical limit={q:.5f}')",
+        f"    h *= {1 / shrink!r}",
+    ]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

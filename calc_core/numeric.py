@@ -85,8 +85,10 @@ def _pow(base, exponent):
             return np.sqrt(base)
         if e.is_integer() and abs(e) < 2**31:
             return np.power(base, int(e)) if e >= 0 else 1.0 / np.power(base, -int(e))
-    if not np.iscomplexobj(base) and not np.iscomplexobj(exponent):
-        base = np.asarray(base, dtype=float)
+    base = np.asarray(base)
+    if base.dtype.kind in "biu":  # an integer power of an integer wraps around (2**63)
+        base = base.astype(float)
+    # a float32 (bfloat16, ...) base stays in its format, as a framework computes x**y
     return np.power(base, exponent)
 
 

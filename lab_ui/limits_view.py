@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 from calc_core.limits import LimitsResult
+from lab_ui import notebooks
 from lab_ui.i18n import t
+from lab_ui.shell import book_code_expander
 
 
 def collapse_message(r: LimitsResult, charted: bool) -> str:
@@ -23,3 +27,18 @@ def collapse_message(r: LimitsResult, charted: bool) -> str:
         absorbed=t(f"limits.absorbed.{r.scheme}", dtype=r.dtype) if r.tiny_h_absorbed else "",
         lesson=lesson + (t("limits.chart_lesson") if charted else ""),
     )
+
+
+def show_book(r: LimitsResult, scheme_label: str) -> None:
+    """The book's cell for these inputs and what it prints (in the page's format where f
+    has numpy code that computes as the page does), and the page as a notebook."""
+    if (book := book_code_expander()) is not None:
+        with book:
+            if r.book_dtype != r.dtype:
+                st.caption(t("limits.book_float64", dtype=r.dtype))
+            st.code(r.book_code, language="python")
+            st.caption(t("shell.book_output"))
+            st.code("\n".join(r.book_output), language="text")
+    words = notebooks.words("limits", f=r.f_text, x0=f"{r.x0:g}", scheme=scheme_label)
+    words["dtype"] = t("export.limits_dtype", dtype=r.dtype)
+    notebooks.download(lambda: notebooks.limits_cells(r, words), "limits")

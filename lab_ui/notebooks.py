@@ -92,15 +92,28 @@ def _without_d2l_import(code: str) -> str:
     return "\n".join(line for line in code.splitlines() if not line.startswith("from d2l "))
 
 
+def _literal(value: float) -> str:
+    """A float as Python source (``nan`` and ``inf`` are not literals)."""
+    return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
+
+
 def limits_cells(r: LimitsResult, words: dict[str, str]) -> list[Cell]:
-    """The limits page: the ``numerical_lim`` cell, the error against h, and the check."""
-    quotients = [repr(row.quotient) for row in r.rows]
+    """The limits page: the ``numerical_lim`` cell, the error against h, and the check.
+
+    In a narrower format the cell computes as the page does (``r.book_dtype``) and the
+    check asks for the page's quotients exactly; where f has no such code the cell runs
+    in float64 and the notebook says so instead of checking.
+    """
+    narrow = r.book_dtype != "float64"
+    quotients = [_literal(row.quotient) for row in r.rows]
     hs = [repr(row.h) for row in r.rows]
     exact = r.derivative.value if r.derivative.exists else None
+    at = "float(numerical_lim(f, x, dtype(h))[0])" if narrow else "numerical_lim(f, x0, h)"
     plot = [
         f"x0 = {r.x0!r}",
         "hs = 10.0 ** -np.arange(1, 17)",
-        "quotients = np.array([numerical_lim(f, x0, h) for h in hs])",
+        "with np.errstate(all='ignore'):  # h below the format's reach: 0/0",
+        f"    quotients = np.array([{at} for h in hs])",
     ]
     if exact is not None:
         plot += [
@@ -110,14 +123,22 @@ def limits_cells(r: LimitsResult, words: dict[str, str]) -> list[Cell]:
         ]
     else:
         plot += ["d2l.plot(hs, [quotients], 'h', 'quotient', xscale='log', figsize=(5, 3))"]
-    check = [
-        f"page_h = [{', '.join(hs)}]",
-        f"page_quotients = [{', '.join(quotients)}]",
-        "for h, shown in zip(page_h, page_quotients):",
-        f"    got = numerical_lim(f, {r.x0!r}, h)",
-        "    assert abs(got - shown) <= 1e-12 * max(1.0, abs(shown)), (h, got, shown)",
-        "print('OK: the page\\'s quotients are reproduced')",
-    ]
+    check = [f"page_h = [{', '.join(hs)}]", f"page_quotients = [{', '.join(quotients)}]"]
+    if narrow:
+        check += [
+            "for h, shown in zip(page_h, page_quotients):",
+            "    with np.errstate(all='ignore'):",
+            "        got = float(numerical_lim(f, x, dtype(h))[0])",
+            "    assert got == shown or (got != got and shown != shown), (h, got, shown)",
+            f"print('OK: the page\\'s {r.book_dtype} quotients are reproduced exactly')",
+        ]
+    else:
+        check += [
+            "for h, shown in zip(page_h, page_quotients):",
+            f"    got = numerical_lim(f, {r.x0!r}, h)",
+            "    assert abs(got - shown) <= 1e-12 * max(1.0, abs(shown)), (h, got, shown)",
+            "print('OK: the page\\'s quotients are reproduced')",
+        ]
     cells = [
         ("markdown", words["title"]),
         ("code", D2L_HELPERS),
@@ -126,9 +147,9 @@ def limits_cells(r: LimitsResult, words: dict[str, str]) -> list[Cell]:
         ("markdown", words["plot"]),
         ("code", "\n".join(plot)),
     ]
-    if getattr(r, "dtype", "float64") != "float64":
-        # the page computed in a narrower format; the book's cell runs in float64, so the
-        # page's quotients are not what it prints: say so instead of checking them
+    if r.book_dtype != r.dtype:
+        # f has no code computing as the page does: the cell above runs in float64, so
+        # the page's quotients are not what it prints; say so instead of checking them
         return [*cells, ("markdown", words["dtype"])]
     return [*cells, ("markdown", words["check"]), ("code", "\n".join(check))]
 

@@ -5,13 +5,13 @@ import streamlit as st
 import lab_ui.startup  # noqa: F401  (first: starts the workers while the rest imports)
 from calc_core import limits
 from calc_core.differences import SCHEMES
-from lab_ui import chart_text, draw, icons, limits_view, notebooks, tables
+from lab_ui import chart_text, draw, icons, limits_view, tables
 from lab_ui import precision_view as pv
 from lab_ui import url_state as us
 from lab_ui.charts import limits as charts
 from lab_ui.choices import choose
 from lab_ui.i18n import t
-from lab_ui.shell import book_code_expander, compute, page_header, show_error, warn_bad_params
+from lab_ui.shell import compute, page_header, show_error, warn_bad_params
 
 SECANT_STEPS = [1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.001]
 X0, H0, STEPS, SHRINK = limits.X0, limits.H0, limits.STEPS, limits.SHRINK  # the core's ranges
@@ -97,11 +97,4 @@ else:
     m1.metric(t("limits.secant_slope"), tables.num(view.value.secant_slope))
     m2.metric(t("limits.tangent_slope"), tables.num(view.value.tangent_slope))
 
-if (book := book_code_expander()) is not None:
-    with book:
-        st.code(r.book_code, language="python")
-        st.caption(t("shell.book_output"))
-        st.code("\n".join(r.book_output), language="text")
-words = notebooks.words("limits", f=r.f_text, x0=f"{r.x0:g}", scheme=labels[r.scheme])
-words["dtype"] = t("export.limits_dtype", dtype=r.dtype)
-notebooks.download(lambda: notebooks.limits_cells(r, words), "limits")
+limits_view.show_book(r, labels[r.scheme])

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
@@ -108,8 +109,30 @@ class TestNotebooksRunAsTheyAre:
         out = run_notebook(notebooks.notebook(notebooks.graph_cells(r.graph, gradient, WORDS)))
         assert "OK: central differences give the gradient" in out
 
-    def test_a_narrower_format_is_said_not_checked_against_float64(self):
+    @pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+    @pytest.mark.parametrize(
+        ("f", "scheme"), [("sin(x)/pi + x^1.5", "central"), ("3x^2 - 4x", "forward")]
+    )
+    def test_in_a_narrower_format_the_notebook_reproduces_the_pages_quotients_exactly(
+        self, dtype, f, scheme
+    ):
+        r = limits.analyze(f, 1.3, scheme=scheme, dtype=dtype)
+        out = run_notebook(notebooks.notebook(notebooks.limits_cells(r, WORDS)))
+        assert out.splitlines()[:5] == list(r.book_output)
+        assert f"OK: the page's {dtype} quotients are reproduced exactly" in out
+
+    def test_a_narrower_format_changed_by_one_unit_fails_the_exact_check(self):
         r = limits.analyze("sin(x)", 0.5, scheme="central", dtype="float32")
+        cells = notebooks.limits_cells(r, WORDS)
+        shown = r.rows[2].quotient
+        nudged = float(np.nextafter(np.float32(shown), np.float32(np.inf)))
+        tampered = [(k, s.replace(repr(shown), repr(nudged))) for k, s in cells]
+        with pytest.raises(AssertionError, match="AssertionError"):
+            run_notebook(notebooks.notebook(tampered))
+
+    def test_without_code_in_the_format_the_float64_cell_is_said_not_checked(self):
+        r = limits.analyze("sin(|x - 1|)", 0.5, scheme="complex", dtype="float32")
+        assert r.book_dtype == "float64"
         cells = notebooks.limits_cells(r, {**WORDS, "dtype": "D"})
         assert cells[-1] == ("markdown", "D")
         run_notebook(notebooks.notebook(cells))

@@ -7,6 +7,8 @@ ml_dtypes' bfloat16, and the true derivative with mpmath.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 
 import ml_dtypes
@@ -16,7 +18,7 @@ import pytest
 
 from lab_ui.i18n import catalog, t
 from lab_ui.i18n import literal as as_text
-from tests.app.conftest import chart_data, charts, tables
+from tests.app.conftest import chart_data, charts, open_book_code, tables
 
 NUMPY = {"float32": np.float32, "float16": np.float16, "bfloat16": ml_dtypes.bfloat16}
 
@@ -119,3 +121,27 @@ class TestLanguageSwitch:
         assert at.selectbox(key="dtype").value == "float16"
         assert at.query_params["dtype"] == "float16"
         assert "在 float16 中" in facts_text(at)
+
+
+class TestTheBooksCellInThatFormat:
+    @pytest.mark.parametrize("name", ["float32", "float16", "bfloat16"])
+    def test_the_cell_computes_in_that_format_and_prints_the_pages_table(self, limits_app, name):
+        at = open_book_code(limits_app(dtype=name, f="sin(x)/pi + x^1.5", scheme="central"))
+        (code,) = [c.value for c in at.code if "def numerical_lim" in c.value]
+        assert ("dtype = bfloat16" if name == "bfloat16" else f"dtype = np.{name}") in code
+        (output,) = [c.value for c in at.code if c.value.startswith("h=")]
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), np.errstate(all="ignore"):
+            exec(code, {})  # the page's own generated cell, not a visitor's text
+        assert printed.getvalue().splitlines() == output.splitlines()
+        kind = NUMPY[name]  # the table shows the shortest text that is the format's number
+        table = [f"{float(kind(float(v))):.5f}" for v in column(at, "limits.col.quotient")]
+        assert [line.rsplit("=", 1)[1] for line in output.splitlines()] == table
+
+    @pytest.mark.parametrize("lang", ["en", "zh"])
+    def test_where_f_has_no_such_code_the_page_says_the_cell_is_float64s(self, limits_app, lang):
+        at = limits_app(dtype="float32", scheme="complex", f="sin(abs(x - 1))", lang=lang)
+        at = open_book_code(at)
+        assert t("limits.book_float64", lang, dtype="float32") in [c.value for c in at.caption]
+        (code,) = [c.value for c in at.code if "def numerical_lim" in c.value]
+        assert "dtype" not in code
