@@ -38,6 +38,7 @@ from calc_core.definitions import to_text
 from calc_core.errors import InputError
 from calc_core.gradients import check_n, parse_function, parse_point, partial, variables
 from calc_core.limits import Bounds
+from calc_core.narrow_code import narrow_source
 from calc_core.numeric import compile_expr
 from calc_core.parser import symbol
 
@@ -81,6 +82,10 @@ class GradCheck:
     suggested_h: float  # ε^(1/3)·max(1, |x|∞): central differences' best step
     passing_h: tuple[float, ...]  # the steps of GRID at which every component passes
     default_passed: bool | None  # the same check at gradcheck's default step 1e-6
+    # f and each component under test as numpy code computing in dtype exactly as the
+    # page does (calc_core.narrow_code; None where there is none), for the notebook
+    f_code: str | None = None
+    gradient_code: tuple[str | None, ...] = ()
 
 
 def _refuse_h(h: float) -> None:
@@ -233,6 +238,8 @@ def check(
         suggested_h=eps ** (1 / 3) * max(1.0, float(np.max(np.abs(point), initial=0.0))),
         passing_h=tuple(passing),
         default_passed=_overall(default),
+        f_code=narrow_source(expr, dtype, like="x1"),
+        gradient_code=tuple(narrow_source(e, dtype, like="x1") for e in used),
     )
 
 

@@ -226,6 +226,15 @@ def check_rule(rule: str, seed: int, m: int | None = None, n: int | None = None)
     )
 
 
+def formula_code(rule: str) -> str:
+    """The rule's gradient as numpy code on the names of :attr:`RuleCheck.code`.
+
+    >>> formula_code("xTAx")
+    '(A + A.T) @ x'
+    """
+    return _CODE_F[rule][1]
+
+
 def _shapes(rule: str, m: int, n: int) -> str:
     r = r"\mathbb{R}"
     if rule == "frobenius":

@@ -60,16 +60,21 @@ class _Unsupported(Exception):
     pass
 
 
-def narrow_source(expr: sp.Expr, dtype: str, complex_step: bool = False) -> str | None:
+def narrow_source(
+    expr: sp.Expr, dtype: str, complex_step: bool = False, like: str = "x"
+) -> str | None:
     """The body of ``def f(x): return ...`` computing ``expr`` as the page does in
-    ``dtype`` (x an array of that format, ``dtype`` its numpy type), or None."""
+    ``dtype`` (x an array of that format, ``dtype`` its numpy type), or None.
+
+    A constant gives one value per entry of the argument named ``like``.
+    """
     precision.check_name(dtype)
     try:
         body = _code(expr, dtype, complex_step)
     except _Unsupported:
         return None
     # a constant f still gives one value per x, as the page's evaluator broadcasts it
-    return body if expr.free_symbols else f"np.full_like(x, {body})"
+    return body if expr.free_symbols else f"np.full_like({like}, {body})"
 
 
 def _constant(c: sp.Expr, dtype: str) -> str:

@@ -16,7 +16,7 @@ from calc_core.gradcheck import ATOL, EPS, RTOL, GradCheck
 from calc_core.guard import run_limited
 from calc_core.precision import DTYPES
 from lab_ui import gradients_view as view
-from lab_ui import icons
+from lab_ui import icons, notebooks
 from lab_ui import url_state as us
 from lab_ui.choices import choose
 from lab_ui.i18n import t
@@ -189,4 +189,8 @@ def show() -> None:
     st.dataframe(table(r), hide_index=True, width="stretch")
     steps_note(r)
     buttons(r)
+    point = ", ".join(f"{v:g}" for v in r.point)
+    words = notebooks.words("gradcheck", f=f_text, point=point, dtype=r.dtype, h=f"{r.h:g}")
+    words["dtype"] = t("export.gradcheck_no_code", dtype=r.dtype)
+    notebooks.download(lambda: notebooks.gradcheck_cells(r, gradcheck.GRID, words), "gradcheck")
     torch_witness(args)

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from calc_core.gradients import EXAMPLES, MAX_N, FieldView, GradientResult
-from calc_core.matrix_rules import SEED_LIMIT, RuleCheck, RulesResult
+from calc_core.matrix_rules import SEED_LIMIT, RuleCheck, RulesResult, formula_code
 from calc_core.norms import NormCase
 from lab_ui import chart_text, icons, notebooks, tables
 from lab_ui.choices import choose
@@ -344,3 +344,6 @@ def show_rule(c: RuleCheck) -> None:
     (st.success if ok else st.error)(message, icon=icons.OK if ok else icons.ERROR)
     st.code(c.code, language="python")
     st.caption(t("shell.book_output") + " " + " ".join(c.output))
+    words = notebooks.words("rules", rule=rule_label(c.rule), seed=str(c.seed))
+    formula = formula_code(c.rule)
+    notebooks.download(lambda: notebooks.rules_cells(c, formula, words), f"rules_{c.rule}")

@@ -33,8 +33,10 @@ if TYPE_CHECKING:  # the records only; this module imports nothing a page does n
     from calc_core.backprop import BackpropResult
     from calc_core.chain import ChainResult
     from calc_core.diffsteps import StepsResult
+    from calc_core.gradcheck import GradCheck
     from calc_core.gradients import GradientResult
     from calc_core.limits import LimitsResult
+    from calc_core.matrix_rules import RuleCheck
 
 Cell = tuple[str, str]  # ("markdown" | "code", source)
 
@@ -281,6 +283,117 @@ def steps_cells(r: StepsResult, words: dict[str, str]) -> list[Cell]:
         ]
         cells += [("code", D2L_HELPERS), ("markdown", words["plot"]), ("code", "\n".join(plot))]
     return [*cells, ("markdown", words["check"]), ("code", "\n".join(check))]
+
+
+def rules_cells(c: RuleCheck, formula: str, words: dict[str, str]) -> list[Cell]:
+    """One of the book's matrix rules on the page's random example: the page's code cell
+    (central differences in denominator layout), f along the first coordinate beside the
+    rule's linear approximation, and the page's numbers and the rule checked."""
+    name = "X" if c.rule == "frobenius" else "x"
+    plot = [
+        f"G = {formula}  # the rule: row i of G is d f / d {name}[i] (denominator layout)",
+        f"first = (0,) * {name}.ndim",
+        f"e = np.zeros_like({name})",
+        "e[first] = 1.0",
+        "t = np.linspace(-1, 1, 101)",
+        f"along = np.array([np.ravel(f({name} + s * e))[0] for s in t])",
+        f"linear = np.ravel(f({name}))[0] + t * np.ravel(G[first])[0]",
+        "d2l.plot(t, [along, linear], 't', 'f', figsize=(5, 3),",
+        f"         legend=['f({name} + t e1)', 'f({name}) + t (df/d{name}1 by the rule)'])",
+    ]
+    check = [
+        f"page = np.array({c.numeric.tolist()!r})  # the page's central differences",
+        "assert np.allclose(grad.reshape(page.shape), page, rtol=1e-12, atol=1e-12), grad",
+        f"assert np.allclose(grad.reshape(np.shape({formula})), {formula}, atol=1e-6)",
+        f"print('OK: central differences give {formula}, as the page showed')",
+    ]
+    return [
+        ("markdown", words["title"]),
+        ("code", D2L_HELPERS),
+        ("markdown", words["book"]),
+        ("code", c.code),
+        ("markdown", words["plot"]),
+        ("code", "\n".join(plot)),
+        ("markdown", words["check"]),
+        ("code", "\n".join(check)),
+    ]
+
+
+def _format_lines(dtype: str) -> list[str]:
+    """The cell's first lines: numpy, and the format every number below is stored in."""
+    if dtype == "bfloat16":
+        return ["import numpy as np", "from ml_dtypes import bfloat16", "", "dtype = bfloat16"]
+    return ["import numpy as np", "", f"dtype = np.{dtype}"]
+
+
+def gradcheck_cells(r: GradCheck, grid: Sequence[float], words: dict[str, str]) -> list[Cell]:
+    """The gradient check view: f and the gradient under test in the page's format,
+    central differences as ``torch.autograd.gradcheck`` takes them, its rule per
+    component, the error against h, and the page's numbers and verdicts reproduced.
+    None of it where f or a component has no code computing as the page does."""
+    if r.f_code is None or None in r.gradient_code:
+        return [("markdown", words["title"]), ("markdown", words["dtype"])]
+    names = [c.name for c in r.components]
+    args = ", ".join(names)
+    code = _format_lines(r.dtype)
+    code[-1] += f"  # every number below is stored and computed in {r.dtype}"
+    code += ["", f"def f({args}):", f"    return {r.f_code}", "", "gradient = ["]
+    code += [
+        f"    lambda {args}: {g},  # d f / d {n}"
+        for n, g in zip(names, r.gradient_code, strict=True)
+    ]
+    code += [
+        "]",
+        "",
+        "def central(f, point, h):",
+        '    """d f / d x_i by central differences, every operation in the format."""',
+        "    x = point.astype(dtype)",
+        "    out = []",
+        "    for i in range(len(x)):",
+        "        plus = [x[k:k + 1] for k in range(len(x))]",
+        "        minus = list(plus)",
+        "        plus[i], minus[i] = x[i:i + 1] + dtype(h), x[i:i + 1] - dtype(h)",
+        "        out.append(float(((f(*plus) - f(*minus)) / (2 * dtype(h)))[0]))",
+        "    return np.array(out)",
+        "",
+        f"point = np.array([{', '.join(repr(v) for v in r.point)}])",
+        f"h, atol, rtol = {r.h!r}, {r.atol!r}, {r.rtol!r}  # torch.autograd.gradcheck's rule",
+        "x = [point.astype(dtype)[k:k + 1] for k in range(len(point))]",
+        "with np.errstate(all='ignore'):",
+        "    analytic = np.array([float(g(*x)[0]) for g in gradient])",
+        "    numeric = central(f, point, h)",
+        "passed = np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric)",
+        f"for name, a, n, ok in zip({names!r}, analytic, numeric, passed):",
+        "    print(f'{name}: analytic {a:.8g}  numeric {n:.8g}  pass {ok}')",
+    ]
+    plot = [
+        f"hs = np.array({list(grid)!r})",
+        "with np.errstate(all='ignore'):",
+        "    errors = np.array([np.abs(analytic - central(f, point, s)) for s in hs]).T",
+        "tolerance = atol + rtol * np.abs(numeric)",
+        "d2l.plot(hs, [*errors, np.full_like(hs, tolerance.min())], 'h', '|analytic - numeric|',",
+        f"         legend=[*{names!r}, 'atol + rtol |numeric|'], xscale='log', yscale='log',",
+        "         fmts=('-', 'm--', 'g-.', 'c-', 'y--', 'b-.', 'k-', 'r:'), figsize=(5, 3))",
+    ]
+    page = [(c.analytic, c.numeric, c.passed) for c in r.components]
+    check = [
+        f"page = {page!r}  # (analytic, numeric, passed) per component, as the page showed",
+        "for (a, n, ok), want in zip(zip(analytic, numeric, passed), page):",
+        "    got = (a if np.isfinite(a) else None, n if np.isfinite(n) else None,",
+        "           bool(ok) if np.isfinite(a) and np.isfinite(n) else None)",
+        "    assert got == want, (got, want)",
+        "print('OK: the page\\'s numbers and verdicts are reproduced exactly')",
+    ]
+    return [
+        ("markdown", words["title"]),
+        ("code", D2L_HELPERS),
+        ("markdown", words["book"]),
+        ("code", "\n".join(code)),
+        ("markdown", words["plot"]),
+        ("code", "\n".join(plot)),
+        ("markdown", words["check"]),
+        ("code", "\n".join(check)),
+    ]
 
 
 def chain_cells(r: ChainResult, words: dict[str, str]) -> list[Cell]:

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from calc_core import chain, diffsteps, forward, gradients, limits, tangent
+from calc_core import chain, diffsteps, forward, gradcheck, gradients, limits, matrix_rules, tangent
 from lab_ui import exports, notebooks
 from lab_ui.charts import gradients as gradient_charts
 from lab_ui.charts import limits as limit_charts
@@ -137,6 +137,35 @@ class TestNotebooksRunAsTheyAre:
         assert cells[-1] == ("markdown", "D")
         run_notebook(notebooks.notebook(cells))
 
+    @pytest.mark.parametrize("seed", [0, 7])
+    def test_every_matrix_rule_notebook_gives_the_rule_and_the_pages_numbers(self, seed):
+        for c in matrix_rules.check_all(seed).checks:
+            formula = matrix_rules.formula_code(c.rule)
+            out = run_notebook(notebooks.notebook(notebooks.rules_cells(c, formula, WORDS)))
+            assert out.splitlines()[0] == c.output[0]  # the page's code cell, as it printed
+            assert f"OK: central differences give {formula}, as the page showed" in out
+
+    @pytest.mark.parametrize(
+        ("f", "at", "n", "dtype", "h", "claim", "passed"),
+        [
+            ("3x1^2 + 5e^{x2}", "1, 0", 2, "float32", 1e-6, "", False),  # gradcheck's eps
+            ("3x1^2 + 5e^{x2}", "1, 0", 2, "float32", 0.005, "", True),  # near eps^(1/3)
+            ("x1*sin(x2) + x3/3", "0.5, 1, 2", 3, "bfloat16", 0.05, "", None),
+            ("x1^2 x2", "1, 2", 2, "float64", 1e-6, "2*x1*x2; x1^2 + 1", False),  # edited
+        ],
+    )
+    def test_the_gradient_check_notebook_reproduces_the_pages_verdicts(
+        self, f, at, n, dtype, h, claim, passed
+    ):
+        r = gradcheck.check(f, at, n, dtype, h, gradcheck.ATOL, gradcheck.RTOL, claim)
+        if passed is not None:
+            assert r.passed is passed
+        cells = notebooks.gradcheck_cells(r, gradcheck.GRID, WORDS)
+        out = run_notebook(notebooks.notebook(cells))
+        for c, line in zip(r.components, out.splitlines(), strict=False):
+            assert line.startswith(f"{c.name}: ") and line.endswith(f"pass {c.passed}")
+        assert "OK: the page's numbers and verdicts are reproduced exactly" in out
+
     def test_a_wrong_number_fails_the_check(self):
         r = limits.analyze("sin(x)", 0.5)
         cells = notebooks.limits_cells(r, WORDS)
@@ -195,6 +224,8 @@ class TestNothingIsConvertedUntilAsked:
             ("tangent", {}, 1),
             ("gradients", {"f": "x1^2 x2", "at": "1, 2"}, 1),
             ("gradients", {"f": "sin(x1)", "at": "1"}, 1),
+            ("gradients", {"view": "rules", "rule": "xTAx"}, 0),
+            ("gradients", {"view": "check", "dtype": "float32", "h": "0.005"}, 0),
             ("chain-rule", {"mode": "steps"}, 0),
             ("chain-rule", {"u": "x*y", "inner": "x=a+b; y=a*b", "at": "a=1, b=2"}, 1),
             ("chain-rule", {"mode": "graph"}, 1),
