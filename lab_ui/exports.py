@@ -134,12 +134,13 @@ def graph_downloads(make_dot: Callable[[], str], name: str, where: Any = st) -> 
 
 
 def _buttons(make_source: Callable[[], Any], name: str, to_svg, to_png) -> None:
-    left, right, _ = st.columns([1, 1, 4])
-    for column, kind, convert, mime in (
-        (left, "svg", to_svg, "image/svg+xml"),
-        (right, "png", to_png, "image/png"),
+    # a row as wide as its two labels: in columns the labels were cut to "Do…"
+    row = st.container(horizontal=True, gap="small")
+    for kind, convert, mime in (
+        ("svg", to_svg, "image/svg+xml"),
+        ("png", to_png, "image/png"),
     ):
-        column.download_button(
+        row.download_button(
             t(f"export.{kind}"),
             data=lambda convert=convert: convert(make_source()),
             file_name=f"{name}.{kind}",
@@ -147,5 +148,5 @@ def _buttons(make_source: Callable[[], Any], name: str, to_svg, to_png) -> None:
             key=f"export_{name}_{kind}",
             on_click="ignore",
             icon=":material/download:",
-            width="stretch",
+            width="content",
         )
