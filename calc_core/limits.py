@@ -413,11 +413,20 @@ class SecantView:
     tangent_slope: float | None
     f0: float | None
     y_range: tuple[float, float]
+    dtype: str = "float64"  # the format of the secant's points and slope
 
 
-def secant_view(f_text: str, x0: float, h: float, points: int = 401) -> SecantView:
-    """Sample f around x0 (wide enough to show x0 + h) for the secant-to-tangent chart."""
-    check_inputs(x0, h, 1, 10.0, "forward")
+def secant_view(
+    f_text: str, x0: float, h: float, points: int = 401, dtype: str = "float64"
+) -> SecantView:
+    """Sample f around x0 (wide enough to show x0 + h) for the secant-to-tangent chart.
+
+    The secant is the page's forward quotient: in a narrower ``dtype`` its two points
+    (x0 and x0 + h stored in the format, f evaluated in it) and its slope are that
+    format's numbers, as in the table (where x0 + h rounds back to x0 the slope is 0); the
+    curve is drawn in float64.
+    """
+    check_inputs(x0, h, 1, 10.0, "forward", dtype)
     try:
         expr = parse(f_text, ("x",))
     except InputError as err:
@@ -427,10 +436,12 @@ def secant_view(f_text: str, x0: float, h: float, points: int = 401) -> SecantVi
     x = np.linspace(x0 - half, x0 + half, points)
     y = fn(x)
     y = np.where(np.isfinite(y), y, np.nan)
-    f0 = float(fn(np.array([x0]))[0])
-    f1 = float(fn(np.array([x0 + h]))[0])
-    ok0, ok1 = math.isfinite(f0), math.isfinite(f1)
-    secant = (f1 - f0) / h if ok0 and ok1 else None
+    working = precision.numpy_dtype(dtype)
+    narrow = compile_expr(expr, ("x",), working)
+    f0 = float(narrow(precision.to_dtype([x0], dtype))[0])
+    slope = float(quotient(narrow, x0, h, "forward", working))
+    secant = slope if math.isfinite(f0) and math.isfinite(slope) else None
+    ok0 = math.isfinite(f0)
     point = derivative_at(expr, x0)
     finite = y[np.isfinite(y)]
     if finite.size:
@@ -447,6 +458,7 @@ def secant_view(f_text: str, x0: float, h: float, points: int = 401) -> SecantVi
         tangent_slope=point.value if point.exists else None,
         f0=f0 if ok0 else None,
         y_range=y_range,
+        dtype=dtype,
     )
 
 

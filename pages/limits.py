@@ -86,7 +86,7 @@ if r.sweep is not None:
 
 st.subheader(t("limits.secant_title"))
 choose(st.select_slider, t("field.secant_h"), SECANT_STEPS, key="secant_h")
-view = compute(limits.secant_view, s.f, float(s.x0), float(s.secant_h))
+view = compute(limits.secant_view, s.f, float(s.x0), float(s.secant_h), 401, s.dtype)
 if view.error:
     show_error(view.error, {"f": s.f})
 else:
@@ -96,5 +96,7 @@ else:
     m1, m2 = st.columns(2)
     m1.metric(t("limits.secant_slope"), tables.num(view.value.secant_slope))
     m2.metric(t("limits.tangent_slope"), tables.num(view.value.tangent_slope))
+    if s.dtype != "float64":
+        st.caption(t("limits.secant_dtype", dtype=s.dtype))
 
 limits_view.show_book(r, labels[r.scheme])

@@ -145,3 +145,27 @@ class TestTheBooksCellInThatFormat:
         assert t("limits.book_float64", lang, dtype="float32") in [c.value for c in at.caption]
         (code,) = [c.value for c in at.code if "def numerical_lim" in c.value]
         assert "dtype" not in code
+
+
+class TestTheSecantInThatFormat:
+    @pytest.mark.parametrize("lang", ["en", "zh"])
+    def test_a_step_bfloat16_cannot_hold_gives_a_flat_secant_and_says_why(self, limits_app, lang):
+        at = limits_app(dtype="bfloat16", secant_h="0.001", lang=lang)
+        assert float(at.metric[0].value) == 0.0  # 1 + 0.001 rounds back to 1 in bfloat16
+        assert t("limits.secant_dtype", lang, dtype="bfloat16") in [c.value for c in at.caption]
+
+    def test_in_float32_the_secant_slope_is_the_tables_forward_quotient(self, limits_app):
+        at = limits_app(dtype="float32", secant_h="0.01", h0="0.01", steps="1")
+        kind = np.float32
+        x, h = kind(1.0), kind(0.01)
+
+        def f(v):  # 3x^2 - 4x in float32, one rounded operation at a time
+            return kind(kind(-4) * v) + kind(kind(3) * kind(v * v))
+
+        by_hand = float(kind(kind(f(kind(x + h)) - f(x)) / h))
+        assert float(at.metric[0].value) == pytest.approx(by_hand, rel=1e-6)
+        assert float(column(at, "limits.col.quotient")[0]) == pytest.approx(by_hand, rel=1e-6)
+
+    def test_in_float64_no_format_note_is_shown(self, limits_app):
+        at = limits_app()
+        assert t("limits.secant_dtype", "en", dtype="float64") not in [c.value for c in at.caption]

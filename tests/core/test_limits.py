@@ -3,6 +3,8 @@
 import itertools
 import math
 
+import ml_dtypes
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -80,6 +82,28 @@ class TestSecant:
     def test_pole_leaves_gaps_not_infinities(self):
         v = secant_view("1/x", 0.5, 1.0)
         assert not any(abs(y) == float("inf") for y in v.y)
+
+    @pytest.mark.parametrize("dtype", ["float64", "float32", "float16", "bfloat16"])
+    @pytest.mark.parametrize("h", [0.5, 0.05, 0.001])
+    def test_in_a_format_the_secant_is_the_tables_forward_quotient(self, dtype, h):
+        v = secant_view("sin(x) + x^2/3", 0.7, h, dtype=dtype)
+        row = analyze("sin(x) + x^2/3", 0.7, h, 1, 10.0, "forward", dtype).rows[0]
+        assert v.secant_slope == row.quotient and v.dtype == dtype
+
+    def test_in_bfloat16_a_step_below_its_reach_gives_a_flat_secant(self):
+        kind = ml_dtypes.bfloat16
+        x, h = kind(1.0), kind(0.001)
+        assert kind(x + h) == x  # ml_dtypes' own arithmetic: 1 + 0.001 rounds back to 1
+        assert secant_view("3x^2 - 4x", 1.0, 0.001, dtype="bfloat16").secant_slope == 0.0
+
+    def test_in_float16_the_secant_slope_is_numpys_float16_arithmetic(self):
+        x, h = np.float16(1.0), np.float16(0.001)
+
+        def f(v):
+            return np.float16(np.float16(-4) * v) + np.float16(np.float16(3) * np.float16(v * v))
+
+        by_hand = float(np.float16(np.float16(f(np.float16(x + h)) - f(x)) / h))
+        assert secant_view("3x^2 - 4x", 1.0, 0.001, dtype="float16").secant_slope == by_hand
 
 
 @given(
