@@ -176,6 +176,9 @@ def draw_abstract(r: ChainResult) -> None:
     for walk in r.walkthroughs:
         st.latex(walk.formula_latex)
     st.caption(t("chain_rule.multi.abstract_note"))
+    words = notebooks.words("chain_abstract", plot=False)
+    if (cells := notebooks.chain_abstract_cells(r, words)) is not None:
+        notebooks.download(lambda: cells, "chain_abstract")
 
 
 def edges_table(r: ChainResult) -> pd.DataFrame:

@@ -446,6 +446,47 @@ def chain_cells(r: ChainResult, words: dict[str, str]) -> list[Cell]:
     ]
 
 
+def chain_abstract_cells(r: ChainResult, words: dict[str, str]) -> list[Cell] | None:
+    """The book's exercise in general: u = f of the intermediates, each a function of the
+    inputs; sympy's derivative of u is the chain rule's sum, term by term as the page
+    wrote it. None unless every term runs input → intermediate → u."""
+    terms = {w.wrt: [term.path for term in w.terms] for w in r.walkthroughs}
+    paths = [p for ps in terms.values() for p in ps]
+    if not paths or any(len(p) != 3 or p[2] != r.output for p in paths):
+        return None
+    inputs, inner = r.inputs, r.intermediates
+    code = [
+        "import sympy as sp",
+        "",
+        f"{', '.join(inputs)}, = sp.symbols({' '.join(inputs)!r}, real=True)",
+        f"inner = {{name: sp.Function(name)({', '.join(inputs)}) for name in {inner!r}}}",
+        "f = sp.Function('f')",
+        f"u = f(*inner.values())  # {r.output} = f({', '.join(inner)})",
+        f"for wrt in ({', '.join(inputs)},):",
+        f"    print(f'd{r.output}/d{{wrt}} =', sp.diff(u, wrt))",
+    ]
+    through = {wrt: [p[1] for p in ps] for wrt, ps in terms.items()}
+    check = [
+        f"plain = sp.symbols({' '.join(inner)!r}, real=True)  # the intermediates as variables",
+        "at_inner = dict(zip(plain, inner.values()))",
+        f"terms = {{{', '.join(f'{w}: {v!r}' for w, v in through.items())}}}  # the page's",
+        "for wrt, names in terms.items():",
+        "    rule = sum(",
+        "        sp.diff(f(*plain), plain[list(inner).index(v)]).subs(at_inner, simultaneous=True)",
+        "        * sp.diff(inner[v], wrt)",
+        "        for v in names",
+        "    )",
+        "    assert sp.simplify(sp.diff(u, wrt) - rule) == 0, wrt",
+        "print('OK: sympy\\'s derivative of u is the chain rule\\'s sum, term by term')",
+    ]
+    return [
+        ("markdown", words["title"]),
+        ("code", "\n".join(code)),
+        ("markdown", words["check"]),
+        ("code", "\n".join(check)),
+    ]
+
+
 def notebook(cells: Sequence[Cell]) -> bytes:
     """The cells as an ``.ipynb`` file (nbformat 4, a Python 3 kernel)."""
     import nbformat  # only when a visitor asks for a file

@@ -102,6 +102,20 @@ class TestNotebooksRunAsTheyAre:
         out = run_notebook(notebooks.notebook(notebooks.chain_cells(r, WORDS)))
         assert "OK: the chain rule gives the derivative of the composite" in out
 
+    def test_the_abstract_chain_notebook_gets_the_chain_rule_from_sympy(self):
+        r = chain.walkthrough("", "", "a=0.5, b=1.5")
+        out = run_notebook(notebooks.notebook(notebooks.chain_abstract_cells(r, WORDS)))
+        assert out.startswith("du/da = Derivative(f(x(a, b), y(a, b), z(a, b)), x(a, b))")
+        assert "OK: sympy's derivative of u is the chain rule's sum, term by term" in out
+
+    def test_a_term_left_out_of_the_abstract_chain_rule_fails_its_check(self):
+        r = chain.walkthrough("", "", "a=0.5, b=1.5")
+        cells = notebooks.chain_abstract_cells(r, WORDS)
+        tampered = [(k, src.replace("['x', 'y', 'z']}", "['x', 'y']}")) for k, src in cells]
+        assert tampered != cells
+        with pytest.raises(AssertionError, match="AssertionError"):
+            run_notebook(notebooks.notebook(tampered))
+
     @pytest.mark.parametrize("ad", ["reverse", "forward"])
     def test_the_graph_notebook_checks_the_gradient_of_either_mode(self, ad):
         r = forward.forward_mode("x*y + sin(x*y) + exp(z)", "x=1, y=2, z=0.5")
@@ -226,6 +240,7 @@ class TestNothingIsConvertedUntilAsked:
             ("gradients", {"f": "sin(x1)", "at": "1"}, 1),
             ("gradients", {"view": "rules", "rule": "xTAx"}, 0),
             ("gradients", {"view": "check", "dtype": "float32", "h": "0.005"}, 0),
+            ("chain-rule", {}, 1),  # the abstract exercise: its graph and its notebook
             ("chain-rule", {"mode": "steps"}, 0),
             ("chain-rule", {"u": "x*y", "inner": "x=a+b; y=a*b", "at": "a=1, b=2"}, 1),
             ("chain-rule", {"mode": "graph"}, 1),
@@ -246,6 +261,21 @@ class TestNothingIsConvertedUntilAsked:
         assert labels.count(t("export.svg", "en")) == charts
         assert labels.count(t("export.png", "en")) == charts
         assert labels.count(t("export.notebook", "en")) == 1
+
+    @pytest.mark.parametrize(
+        ("page", "query"),
+        [
+            ("gradients", {"view": "rules", "rule": "frobenius", "seed": "3"}),
+            ("gradients", {"view": "check", "dtype": "bfloat16", "h": "0.05"}),
+            ("chain-rule", {}),
+            ("limits", {"dtype": "float16", "scheme": "central"}),
+        ],
+    )
+    def test_the_new_views_offer_their_notebook_from_a_chinese_link(self, page, query):
+        at = through_entry(page, lang="zh", **query)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert t("export.notebook", "zh") in buttons(at)
 
     def test_the_buttons_speak_chinese(self):
         at = through_entry("tangent", lang="zh")
