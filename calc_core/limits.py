@@ -329,10 +329,11 @@ _SCHEME_CODE = {
 
 def python_source(expr: sp.Expr) -> tuple[str, bool]:
     """``expr`` as Python source for the book's cell, and whether it needs numpy."""
-    plain = printing.pycode(expr, fully_qualified_modules=False)
+    plain = printing.pycode(expr, fully_qualified_modules=False, allow_unknown_functions=True)
     if not any(c.isalpha() and c != "x" for c in plain.replace("x", "")):
         return plain, False
-    printer = printing.SafeNumPyPrinter({"fully_qualified_modules": True})
+    settings = {"fully_qualified_modules": True, "allow_unknown_functions": True}  # cabs
+    printer = printing.SafeNumPyPrinter(settings)
     return printer.doprint(expr).replace("numpy.", "np."), True
 
 
@@ -370,9 +371,22 @@ def _scheme_lines(scheme: str) -> list[str]:
     return [*lines, "def numerical_lim(f, x, h):", f"    return {_SCHEME_CODE[scheme]}", ""]
 
 
+#: |z| as the page continues it for the complex step (Python's abs(z) is the modulus, whose
+#: imaginary part is 0: its "derivative" would be 0 everywhere).
+_CABS = [
+    "def cabs(z):  # |z| continued analytically, as the page computes it: -z left of 0",
+    "    return np.where(np.real(z) < 0, -z, z)",
+    "",
+]
+
+
 def _float64_cell(expr, x0, h0, steps, shrink, scheme) -> str:
+    continued = scheme == "complex" and expr.has(sp.Abs)
+    if continued:
+        expr = expr.replace(sp.Abs, sp.Function("cabs"))
     body, needs_numpy = python_source(expr)
     lines = ["import numpy as np", ""] if needs_numpy or scheme == "complex" else []
+    lines += _CABS if continued else []
     lines += ["def f(x):", f"    return {body}", "", *_scheme_lines(scheme)]
     lines += [
         f"h = {h0!r}",

@@ -43,6 +43,15 @@ class TestBookDefaults:
         exec(r.book_code, {})  # our own generated code, not user text
         assert tuple(capsys.readouterr().out.splitlines()) == r.book_output
 
+    @pytest.mark.parametrize("f", ["|x - 1| + 0.1x", "sin(abs(x - 1))", "abs(x)^3", "x |x|"])
+    @pytest.mark.parametrize("dtype", ["float64", "float32"])
+    def test_the_complex_step_cell_continues_abs_as_the_page_does(self, capsys, f, dtype):
+        """Python's abs(z) is the modulus: its imaginary part would make every slope 0."""
+        r = analyze(f, 0.5, 0.1, 4, 10.0, "complex", dtype)
+        exec(r.book_code, {})  # our own generated code, not user text
+        assert "def cabs(z)" in r.book_code
+        assert tuple(capsys.readouterr().out.splitlines()) == r.book_output
+
     def test_collapse_at_tiny_h_is_reported(self):
         r = analyze("3x^2 - 4x", 1.0)
         assert r.tiny_h_absorbed and r.tiny_h_quotient == 0.0
