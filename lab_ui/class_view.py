@@ -16,7 +16,7 @@ import streamlit as st
 
 from lab_store import classes, stats
 from lab_store.store import default_store
-from lab_ui import checks, icons, learner
+from lab_ui import checks, exports, icons, learner
 from lab_ui.i18n import t
 
 TEACHER = "_teacher"  # (class id, join code) this session holds the key of
@@ -175,6 +175,14 @@ def _activity_chart(frame: pd.DataFrame, verdicts: list[str], alt: str) -> None:
         },
     }
     st.vega_lite_chart(frame, spec, width="stretch", alt=alt)
+    exports.chart_downloads(lambda: activity_file_spec(spec, frame, minute), "class_activity")
+
+
+def activity_file_spec(spec: dict, frame: pd.DataFrame, minute: str) -> dict:
+    """The activity chart with its data inline, for a file: minutes as epoch milliseconds,
+    which Vega reads as UTC instants (a timestamp's text would be read as local time)."""
+    epoch_ms = frame[minute].astype("datetime64[ms]").astype("int64")
+    return {**spec, "data": {"values": frame.assign(**{minute: epoch_ms})}}
 
 
 def _csv(class_id: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,7 +17,7 @@ from calc_core import exercises as ex
 from lab_store import store as store_module
 from lab_store.config import Settings, database_url
 from lab_store.store import Store, default_store
-from lab_ui import identity, learner
+from lab_ui import class_view, exports, identity, learner
 from lab_ui.i18n import t
 from tests.app.conftest import through_entry
 from tests.postgres import free_port
@@ -80,6 +81,20 @@ def teacher_frames(at: AppTest):
     assert default_store().flush(timeout=30)
     ok(at.run())
     return at.dataframe[0], at.dataframe[1]
+
+
+def test_the_teachers_activity_chart_downloads_for_slides():
+    teacher, code, _ = start_class()
+    answer(student(code), "x^x")
+    teacher_frames(teacher)
+    labels = [b.proto.label for b in teacher.get("download_button")]
+    assert {t("export.svg"), t("export.png")} <= set(labels)
+    minute = t("class.col.minute")
+    frame = pd.DataFrame({minute: [pd.Timestamp(29_000_000 * 60, unit="s")], "n": [2]})
+    spec = {"mark": "bar", "encoding": {"x": {"field": minute, "timeUnit": "utchoursminutes",
+            "type": "ordinal"}, "y": {"field": "n", "type": "quantitative"}}}  # fmt: skip
+    svg = exports.svg(class_view.activity_file_spec(spec, frame, minute))
+    assert svg.startswith("<svg") and "<path" in svg and "21:20" in svg  # 29e6 min: 21:20 UTC
 
 
 def test_a_right_first_answer_counts_as_right_on_first_try():
