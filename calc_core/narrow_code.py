@@ -6,7 +6,7 @@ rounded to the format, n-ary sums and products folded left in the tree's order. 
 book's cell in such a format must print the page's numbers, so its ``f`` is written
 from the same tree in the same order: Python's ``+`` and ``*`` fold left as the page
 does; a constant that is not a small integer is written ``dtype(c)`` (numpy would take
-a bare float as float32 next to a bfloat16, ml_dtypes' type); ``x**-n`` as ``1/x**n``
+a bare float as float32 next to a bfloat16, ml_dtypes' type); powers as ``np.power``
 and ``cot``, ``sec``, ... through ``tan``, ``cos``, ... as the page computes them.
 
 What the page computes in another way (``Piecewise``, ``Max``/``Min``, ``sign``,
@@ -17,9 +17,9 @@ Examples
 --------
 >>> from calc_core.parser import parse
 >>> narrow_source(parse("3x^2 - 4x", ("x",)), "float32")
-'-4*x + 3*x**2'
+'-4*x + 3*np.power(x, 2)'
 >>> narrow_source(parse("sin(x)/3 + x^(1/3)", ("x",)), "bfloat16")
-'x**dtype(0.3333333333333333) + dtype(0.3333333333333333)*np.sin(x)'
+'np.power(x, dtype(0.3333333333333333)) + dtype(0.3333333333333333)*np.sin(x)'
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def _code(e: sp.Expr, dtype: str, complex_step: bool) -> str:
     if e.is_Mul:
         return "*".join(sub(a, wrap=a.is_Add) for a in e.args)
     if e.is_Pow:
-        return _power(e, dtype, sub)
+        return _power(e, dtype, sub, complex_step)
     pattern = UNARY.get(type(e))
     if pattern is None or len(e.args) != 1 or (complex_step and type(e) is sp.Abs):
         raise _Unsupported
@@ -118,21 +118,21 @@ def _argument(a: sp.Expr, dtype: str, complex_step: bool) -> str:
     return f"dtype({text})" if a.is_Number and not text.startswith("dtype(") else text
 
 
-def _power(e: sp.Pow, dtype: str, sub) -> str:
-    base = sub(e.base, wrap=True)
-    if base.startswith("-"):
-        base = f"({base})"  # -2**x is -(2**x) in Python
+def _power(e: sp.Pow, dtype: str, sub, complex_step: bool) -> str:
+    # np.power, never **: on numpy scalars ** is libm's pow, and the page's ufunc (SIMD on
+    # this kind of machine) can differ from it in the last bit (2**0.9 in float32 did)
+    base = _argument(e.base, dtype, complex_step)
     if not e.exp.is_Number:
-        return f"{base}**{sub(e.exp, wrap=True)}"
+        return f"np.power({base}, {sub(e.exp, wrap=False)})"
     if not e.exp.is_extended_real:
         raise _Unsupported
     exponent = float(precision.to_dtype(float(e.exp), dtype))  # the page rounds it too
     if exponent == 0.5:
-        return f"np.sqrt({_argument(e.base, dtype, False)})"
+        return f"np.sqrt({base})"
     if exponent.is_integer() and abs(exponent) < 2**31:
         n = int(exponent)
-        return f"{base}**{n}" if n >= 0 else f"(1/{base}**{-n})"
-    return f"{base}**dtype({float(e.exp)!r})"
+        return f"np.power({base}, {n})" if n >= 0 else f"(1/np.power({base}, {-n}))"
+    return f"np.power({base}, dtype({float(e.exp)!r}))"
 
 
 __all__ = ["UNARY", "narrow_source"]

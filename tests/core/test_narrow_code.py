@@ -55,7 +55,12 @@ def run_cell(code: str) -> tuple[tuple[str, ...], dict]:
 
 
 class TestTheCellPrintsThePagesQuotients:
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=400,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(
         f=FORMULAS,
         dtype=hs.sampled_from(NARROW),
