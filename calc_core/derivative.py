@@ -67,6 +67,7 @@ from calc_core.domain import (
     side_sign,
 )
 from calc_core.parser import symbol
+from calc_core.sympy_limits import limit_from_above
 
 MAX_EXACT_DIGITS = 8
 MAX_LATEX = 120
@@ -218,19 +219,15 @@ def _side_slope(f, d, x, X0, f0, side: int, deadline: Deadline) -> _Slope | None
                 v = None
         if v is not None:  # f' continuous from this side: the slope is its value
             return _Slope(v, _exact_at(d_side, x, X0, v))
-        done, lim = within(
-            lambda: sp.limit(d_side.xreplace({x: X0 + side * h}), h, 0, "+"),
-            deadline.left(LIMIT_BUDGET),
+        done, lim = limit_from_above(
+            d_side.xreplace({x: X0 + side * h}), h, deadline.left(LIMIT_BUDGET)
         )
         found = _from_limit(lim) if done else None
         if found is not None:
             return found
 
-    def quotient_limit():
-        quotient = (f.xreplace({x: X0 + side * h}) - f.xreplace({x: X0})) / (side * h)
-        return sp.limit(quotient, h, 0, "+")
-
-    done, lim = within(quotient_limit, deadline.left(LIMIT_BUDGET))
+    quotient = (f.xreplace({x: X0 + side * h}) - f.xreplace({x: X0})) / (side * h)
+    done, lim = limit_from_above(quotient, h, deadline.left(LIMIT_BUDGET))
     found = _from_limit(lim) if done else None
     return found if found is not None else _numeric_slope(f, x, X0, f0, side)
 
@@ -296,9 +293,7 @@ def _at_a_jump(f: sp.Expr, x, X0, deadline: Deadline) -> bool | None:
 def _continuous_from(f, x, X0, f0, f0_exact, side: int, deadline: Deadline) -> bool | None:
     """Is f continuous at x0 from ``side``? sympy's one-sided limit, else f at x0 +- 10^-k."""
     h = sp.Symbol("h", positive=True)
-    done, lim = within(
-        lambda: sp.limit(f.xreplace({x: X0 + side * h}), h, 0, "+"), deadline.left(LIMIT_BUDGET)
-    )
+    done, lim = limit_from_above(f.xreplace({x: X0 + side * h}), h, deadline.left(LIMIT_BUDGET))
     if done and isinstance(lim, sp.Basic) and lim.is_number and not lim.has(sp.AccumBounds):
         if lim.has(sp.oo, -sp.oo, sp.zoo):
             return False

@@ -43,6 +43,7 @@ import mpmath
 import sympy as sp
 
 from calc_core.budget import within
+from calc_core.sympy_limits import limit_from_above
 
 #: Working precision (decimal digits) of the walk.
 DPS = 50
@@ -370,7 +371,7 @@ def side_sign(u: sp.Expr, x: sp.Symbol, x0: sp.Expr, side: int, u0=None,
     shifted = u.xreplace({x: x0 + side * h})
     if shifted == 0:
         return 0
-    done, lim = within(lambda: sp.limit(sp.sign(shifted), h, 0, "+"), deadline.left(SIGN_BUDGET))
+    done, lim = limit_from_above(sp.sign(shifted), h, deadline.left(SIGN_BUDGET))
     if done and lim in (-1, 0, 1):
         return int(lim)
     return _probe_sign(u, x, x0, side)

@@ -400,7 +400,10 @@ class TestSimplification:
 
     def test_a_slow_simplify_is_stopped_and_the_values_stay_right(self):
         r = analyze("tanh(x1 + 2x2 - x3)^2", "0.1, 0.2, 0.3", 3)
-        assert r.simplification.seconds < SIMPLIFY_BUDGET + 0.6
+        assert r.simplification.timed_out
+        # wall time: sympy is stopped between its steps, later on a loaded machine (1.7 s at
+        # load 5 in a full run); unbounded, this simplify takes far longer
+        assert r.simplification.seconds < SIMPLIFY_BUDGET + 1.5
         t = math.tanh(0.1 + 0.4 - 0.3)
         expected = [2 * t * (1 - t * t) * k for k in (1, 2, -1)]
         assert values(r) == pytest.approx(expected, rel=1e-12)
