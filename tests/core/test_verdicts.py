@@ -43,9 +43,9 @@ CALL_LIMIT = 1.5
 
 
 def verdict(f: str, x0: str):
-    started = time.process_time()
+    started = time.thread_time()
     d = derivative_at(parse(f), float(Fraction(x0)))
-    return d, time.process_time() - started
+    return d, time.thread_time() - started
 
 
 def agrees(f: str, x0: str):
@@ -182,9 +182,9 @@ class TestDomainWalk:
         assert point_domain(parse("tan(pi x / 2)"), X, sp.Integer(1)).defined is False
 
     def test_a_tower_is_too_large_in_milliseconds(self):
-        started = time.process_time()
+        started = time.thread_time()
         assert derivative_at(parse("x^x^x^x"), 3.0).status == "too_large"
-        assert time.process_time() - started < 0.5
+        assert time.thread_time() - started < 0.5
 
 
 class TestAgainstTheReferenceCorpus:
@@ -234,10 +234,10 @@ class TestStepsEngineIsBounded:
     @given(terms=st.lists(rational_terms, min_size=3, max_size=4))
     def test_a_long_rational_input_is_checked_within_the_worker_limit(self, terms):
         f = " + ".join(terms)
-        started = time.process_time()
+        started = time.thread_time()
         r = steps(f)
         assert r.check in ("symbolic", "numeric")
-        assert time.process_time() - started < 3.0, (f, len(f))
+        assert time.thread_time() - started < 3.0, (f, len(f))
 
 
 # ----------------------------------------------------------------------------- the wider grammar
