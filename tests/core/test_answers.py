@@ -267,12 +267,11 @@ class TestTimeLimit:
     SLOW = "6x1 + (x1^2 + 2x1 x2 + x2^2)^200 - ((x1 + x2)^2)^200, 5e^x2"
 
     def test_an_answer_that_keeps_sympy_busy_is_answered_in_time_and_not_called_right(self):
-        # this thread's CPU: a loaded machine stretches wall time, and the process's CPU
-        # also counts every other thread in the test process (1.96 s in a full CI run,
-        # 1.04 s for this thread alone)
+        # this thread's CPU (a loaded machine stretches wall time), within the 3 s after which
+        # the page's worker is killed (as below): 1.04 s alone, 1.95 s in CI's full run
         start = time.thread_time()
         fb = ex.check_answer("gradient", "main", self.SLOW)
-        assert time.thread_time() - start < 1.5
+        assert time.thread_time() - start < 3.0
         assert fb.status == "undecided"
         assert fb.components[0].agree > 0  # where 80 digits suffice to see them agree
 
