@@ -380,18 +380,47 @@ _CABS = [
 ]
 
 
+#: f as the page evaluates it at a real x: a complex value is outside f's domain (nan).
+_REAL = [
+    "    # f is real: at a real x, a value that is not real lies outside its domain (nan)",
+    "    return y if np.iscomplexobj(x) else (np.real(y) if np.imag(y) == 0 else np.nan)",
+]
+
+
+def _numpy_powers(expr: sp.Expr) -> sp.Expr:
+    """Powers of a constant that may be negative as ``np.power``: Python's ``(-1)**(1/3)``
+    is complex, the page's (numpy's) is nan."""
+    power = sp.Function("np.power")
+    return expr.replace(
+        lambda e: e.is_Pow and e.base.is_number and not e.base.is_nonnegative,
+        lambda e: power(e.base, e.exp) if not e.exp.is_integer else e,
+    )
+
+
 def _float64_cell(expr, x0, h0, steps, shrink, scheme) -> str:
+    """The book's float64 cell; x a numpy float64, so that f computes as the page does.
+
+    On Python floats ``(-1.5)**0.5`` is complex, ``1/0.0`` and ``1e200**2`` raise; on
+    numpy's float64 they are nan and inf, as the page shows them. Complex constants
+    (``log(cos(2))`` is ``log(-cos(2)) + iπ``) make f's value at a real x complex: the
+    page shows nan there, and so does the cell.
+    """
     continued = scheme == "complex" and expr.has(sp.Abs)
     if continued:
         expr = expr.replace(sp.Abs, sp.Function("cabs"))
-    body, needs_numpy = python_source(expr)
-    lines = ["import numpy as np", ""] if needs_numpy or scheme == "complex" else []
-    lines += _CABS if continued else []
-    lines += ["def f(x):", f"    return {body}", "", *_scheme_lines(scheme)]
+    body, _ = python_source(_numpy_powers(expr))
+    lines = ["import numpy as np", "", *(_CABS if continued else []), "def f(x):"]
+    if expr.has(sp.I):
+        lines += [f"    y = {body}", *_REAL]
+    else:
+        lines += [f"    return {body}"]
+    lines += ["", *_scheme_lines(scheme)]
     lines += [
+        f"x = np.float64({x0!r})  # numpy's float64, as the page computes: nan or inf "
+        "where f is undefined",
         f"h = {h0!r}",
         f"for i in range({steps}):",
-        f"    print(f'h={{h:.5f}}, numerical limit={{numerical_lim(f, {x0!r}, h):.5f}}')",
+        "    print(f'h={h:.5f}, numerical limit={numerical_lim(f, x, h):.5f}')",
         f"    h *= {1 / shrink!r}",
     ]
     return "\n".join(lines)

@@ -1,12 +1,14 @@
 """calc_core.limits.analyze: the record behind the limits page."""
 
+import contextlib
+import io
 import itertools
 import math
 
 import ml_dtypes
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc_core.differences import SCHEMES, quotient
@@ -55,6 +57,60 @@ class TestBookDefaults:
     def test_collapse_at_tiny_h_is_reported(self):
         r = analyze("3x^2 - 4x", 1.0)
         assert r.tiny_h_absorbed and r.tiny_h_quotient == 0.0
+
+
+#: Parts of f whose value numpy's or Python's arithmetic makes complex (or an exception)
+#: where the page's real evaluation gives nan or inf: complex constants (log(cos(2)) is
+#: log(-cos(2)) + iπ, sqrt(-2) is √2·i), powers of negative numbers, poles.
+_CONSTANTS = ["log(cos(2))", "sqrt(-2)", "log(-3)", "(-8)^(1/3)", "sqrt(cos(2))", "asin(x)",
+              "(-2)^(1/2)", "log(-1)/2", "2"]  # fmt: skip
+_TERMS = ["x", "x^(1/3)", "x^(2/3)", "x^1.5", "x^x", "(-2)^x", "sqrt(x)", "log(x)", "1/x",
+          "sin(x)", "x^2"]  # fmt: skip
+
+
+@st.composite
+def complex_in_python(draw) -> str:
+    c, u, v = (
+        draw(st.sampled_from(_CONSTANTS)),
+        draw(st.sampled_from(_TERMS)),
+        draw(st.sampled_from(_TERMS)),
+    )
+    return draw(st.sampled_from([c, f"{c}*{u}", f"{u} + {c}", f"{u}*{v} - {c}", f"{u}/{v}"]))
+
+
+def run_cell(code: str) -> tuple[str, ...]:
+    """What the cell prints, run here (numpy's warnings silenced, as the page is)."""
+    out = io.StringIO()
+    with np.errstate(all="ignore"), contextlib.redirect_stdout(out):
+        exec(code, {})  # our own generated code, not user text
+    return tuple(out.getvalue().splitlines())
+
+
+class TestTheBookCellPrintsThePagesNumbers:
+    """The cell runs on numpy's float64 as the page does: where the page shows nan
+    (a complex value at a real x, a power of a negative number) the cell prints nan,
+    never a complex number, and never raises (1/0.0, 1e200**2 in Python floats)."""
+
+    @pytest.mark.parametrize(("f", "x0"), [("log(cos(2))", 1.0), ("x^(1/3)", -1.0),
+                                           ("1/x", 0.0), ("x^60", 1e6)])  # fmt: skip
+    def test_where_the_page_shows_nan_or_inf_the_cell_prints_it(self, f, x0):
+        r = analyze(f, x0)
+        printed = run_cell(r.book_code)
+        assert printed == r.book_output
+        assert all(line.endswith(("nan", "inf")) for line in printed)
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(
+        f=complex_in_python(),
+        x0=st.sampled_from([-1.5, -1.0, -0.3, 0.0, 0.5, 2.0]),
+        scheme=st.sampled_from(SCHEMES),
+        dtype=st.sampled_from(["float64", "float32"]),
+    )
+    def test_for_values_complex_in_python_the_cell_prints_the_pages_table(
+        self, f, x0, scheme, dtype
+    ):
+        r = analyze(f, x0, scheme=scheme, dtype=dtype)
+        assert run_cell(r.book_code) == r.book_output, r.book_code
 
 
 class TestNoDerivative:
