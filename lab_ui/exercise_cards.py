@@ -19,9 +19,11 @@ import streamlit as st
 
 from calc_core import exercises as ex
 from calc_core.answers import MAX_ANSWER_LENGTH, ComponentCheck, Feedback
-from lab_ui import checks, icons, learner
+from calc_core.exercise_derivations import derivations
+from lab_ui import checks, icons, learner, notebooks
 from lab_ui import url_state as us
 from lab_ui.choices import choose
+from lab_ui.exercise_notebook import exercise_cells
 from lab_ui.i18n import catalog, current_language, t
 from lab_ui.links import page_link
 from lab_ui.shell import compute, show_error
@@ -361,3 +363,29 @@ def card(edition: str, n: int) -> None:
     reveal = "exercises.reveal_proof" if exercise.proof else "exercises.reveal"
     if st.toggle(t(reveal), key=f"reveal_{edition}_{n}"):
         st.markdown(_text(item, "solution"))
+        notebook(edition, n, exercise, dim)  # the right answers: with the solution
+
+
+def notebook_words(edition: str, n: int, lang: str) -> dict[str, str]:
+    """The notebook's text cells for exercise ``n`` of ``edition``, in ``lang``."""
+    item = ex.EDITIONS[edition][n - 1]
+    heading = t("exercises.heading", lang, n=n, edition=t(f"exercises.edition.{edition}", lang))
+    title = t(f"exercises.items.{item}.title", lang)
+    return {
+        "title": t("export.exercise_title", lang, heading=heading, title=title),
+        "statement": t(f"exercises.items.{item}.statement", lang),
+        "book": t("export.exercise_book", lang),
+        "check": t("export.exercise_check", lang),
+        "plot": t("export.exercise_plot", lang),
+    }
+
+
+def notebook(edition: str, n: int, exercise: ex.Exercise, dim: int) -> None:
+    """The exercise as a notebook (built on the click): its statement, the right
+    answers derived in sympy, checked by central differences, and its plot."""
+    words = notebook_words(edition, n, current_language())
+    notebooks.download(
+        lambda: exercise_cells(derivations(exercise.id, dim), words),
+        f"exercise_{edition}_{n}",
+        help_key="export.exercise_notebook_help",
+    )

@@ -521,11 +521,13 @@ def words(page: str, plot: bool = True, **params: str) -> dict[str, str]:
     return found
 
 
-def download(make_cells: Callable[[], list[Cell]], name: str) -> None:
+def download(
+    make_cells: Callable[[], list[Cell]], name: str, help_key: str = "export.notebook_help"
+) -> None:
     """A button that builds the notebook only when clicked."""
     st.download_button(
         t("export.notebook"),
-        help=t("export.notebook_help"),
+        help=t(help_key),
         data=lambda: notebook(make_cells()),
         file_name=f"{name}.ipynb",
         mime="application/x-ipynb+json",

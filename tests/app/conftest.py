@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 
@@ -39,6 +40,31 @@ class _ServedPagesManager(PagesManager):
 def served_app(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every AppTest runs as on a server past its first request (see _ServedPagesManager)."""
     monkeypatch.setattr(app_test, "PagesManager", _ServedPagesManager)
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Callable[[object], bytes]:
+    """What a download button built on the click would send: ``downloads(button)``.
+
+    A button given a callable registers it with the media file manager (Streamlit runs
+    it when the browser asks for the file); AppTest's runtime keeps no handle to it,
+    so every registration is recorded here by the id the button carries.
+    """
+    made: dict[str, Callable[[], object]] = {}
+    register = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, *args, **kwargs):
+        file_id = register(self, data_callable, *args, **kwargs)
+        made[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+
+    def fetch(button) -> bytes:
+        data = made[button.proto.deferred_file_id]()
+        return data.encode("utf-8") if isinstance(data, str) else data
+
+    return fetch
 
 
 def build(path: Path, **query: str) -> AppTest:

@@ -8,6 +8,7 @@ feedback messages are checked on their own.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -270,6 +271,45 @@ class TestReveal:
     def test_proofs_reveal_a_worked_proof(self):
         at = open_page("en", n="2")
         assert at.toggle(key="reveal_en_2").label == "Show the worked proof"
+
+
+class TestNotebook:
+    """The exercise as a notebook comes with its solution: it holds the right answers."""
+
+    def notebook_buttons(self, at: AppTest) -> list:
+        label = t("export.notebook", at.session_state["lang"])
+        return [b for b in at.get("download_button") if b.proto.label == label]
+
+    @pytest.mark.parametrize(("lang", "n"), [("en", 4), ("zh", 4)])
+    def test_the_notebook_comes_with_the_solution_in_the_visitors_language(
+        self, downloads, lang, n
+    ):
+        at = open_page(lang, n=str(n))
+        assert self.notebook_buttons(at) == []
+        at.toggle(key=f"reveal_{lang}_{n}").set_value(True)
+        (button,) = self.notebook_buttons(ok(at.run()))
+        assert button.proto.help == t("export.exercise_notebook_help", lang)
+        nb = json.loads(downloads(button))
+        markdown = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+        assert markdown[0].startswith(t("export.exercise_title", lang).split("{")[0])
+        assert markdown[1] == t(f"exercises.items.{ex.EDITIONS[lang][n - 1]}.statement", lang)
+
+    def test_no_text_the_learner_typed_reaches_the_notebook(self, downloads):
+        at = open_page("en", n="4")
+        typed = "x^x*log(x) + 7777"
+        at = give(at, "en", 4, "main", typed)
+        at.toggle(key="reveal_en_4").set_value(True)
+        (button,) = self.notebook_buttons(ok(at.run()))
+        file = downloads(button).decode("utf-8")
+        assert "7777" not in file
+        assert "x**x*(log(x) + 1)" in file  # the page's right answer
+
+    def test_the_norm_notebook_follows_the_chosen_dimension(self, downloads):
+        at = open_page("zh", n="3")
+        at.selectbox(key="dim_zh_3").set_value(4)
+        at.toggle(key="reveal_zh_3").set_value(True)
+        (button,) = self.notebook_buttons(ok(at.run()))
+        assert "x4/sqrt(" in downloads(button).decode("utf-8")
 
 
 class TestLinks:

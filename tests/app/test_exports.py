@@ -22,9 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 from calc_core import chain, diffsteps, forward, gradcheck, gradients, limits, matrix_rules, tangent
+from calc_core import exercises as ex
+from calc_core.exercise_derivations import derivations
+from calc_core.exercises import EDITIONS
+from lab_ui import exercise_cards as cards
 from lab_ui import exports, notebooks
 from lab_ui.charts import gradients as gradient_charts
 from lab_ui.charts import limits as limit_charts
+from lab_ui.exercise_notebook import exercise_cells
 from lab_ui.i18n import t
 from tests.app.conftest import through_entry
 
@@ -234,6 +239,62 @@ class TestNotebooksRunAsTheyAre:
         assert t("export.notebook", "zh") in buttons(at)
         nb = json.loads(notebooks.notebook(notebooks.limits_cells(r, WORDS)))
         assert [c["cell_type"] for c in nb["cells"]][:2] == ["markdown", "code"]
+
+
+# ----------------------------------------------------------------------------- exercises
+
+CARDS = [(e, n) for e, ids in EDITIONS.items() for n in range(1, len(ids) + 1)]
+_RUNS: dict[str, str] = {}  # a notebook's code -> what it printed: each distinct one runs once
+
+
+def run_once(ipynb: bytes) -> str:
+    code = "".join("".join(c["source"]) for c in json.loads(ipynb)["cells"])
+    if code not in _RUNS:
+        _RUNS[code] = run_notebook(ipynb)
+    return _RUNS[code]
+
+
+def exercise_notebook(edition: str, n: int, lang: str, dim: int = 2) -> bytes:
+    d = derivations(EDITIONS[edition][n - 1], dim)
+    return notebooks.notebook(exercise_cells(d, cards.notebook_words(edition, n, lang)))
+
+
+def cells_of(ipynb: bytes, kind: str) -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(ipynb)["cells"] if c["cell_type"] == kind]
+
+
+class TestExerciseNotebooks:
+    @pytest.mark.parametrize(("edition", "n"), CARDS)
+    def test_every_exercise_notebook_derives_the_pages_answers_in_either_language(self, edition, n):
+        en, zh = (exercise_notebook(edition, n, lang) for lang in ("en", "zh"))
+        assert cells_of(en, "code") == cells_of(zh, "code")  # the same derivation
+        assert cells_of(zh, "markdown")[1] == t(
+            f"exercises.items.{EDITIONS[edition][n - 1]}.statement", "zh"
+        )
+        assert cells_of(en, "markdown") != cells_of(zh, "markdown")
+        for ipynb in (en, zh):
+            out = run_once(ipynb)
+            assert "OK: sympy derives the page's right answers" in out
+            assert "OK: central differences agree with the page's right answers" in out
+
+    @pytest.mark.parametrize("dim", ex.NORM_DIMENSIONS)
+    def test_the_norm_notebook_has_the_chosen_dimension(self, dim):
+        ipynb = exercise_notebook("zh", 3, "zh", dim)
+        assert f"x{dim}/sqrt(" in "".join(cells_of(ipynb, "code"))
+        assert "OK: central differences agree" in run_once(ipynb)
+
+    @pytest.mark.parametrize(
+        ("item", "right", "wrong"),
+        [("power_tower", "x**x*(log(x) + 1)", "x**x*log(x)"), ("rules", "f*gp + fp*g", "f*gp")],
+    )
+    def test_a_wrong_reference_fails_the_notebook(self, item, right, wrong):
+        cells = exercise_cells(derivations(item), WORDS | {"statement": "S"})
+        tampered = [
+            (k, src.replace(f"reference=[{right}]", f"reference=[{wrong}]")) for k, src in cells
+        ]
+        assert tampered != cells
+        with pytest.raises(AssertionError, match="AssertionError"):
+            run_notebook(notebooks.notebook(tampered))
 
 
 # ----------------------------------------------------------------------------- charts
