@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -377,6 +378,27 @@ class TestNothingIsConvertedUntilAsked:
         at.run()
         assert not at.exception, [e.message for e in at.exception]
         assert t("export.notebook", "zh") in buttons(at)
+
+    @pytest.mark.parametrize(
+        ("page", "query", "passed"),
+        [
+            ("gradients", {"view": "rules", "rule": "xTAx", "seed": "7"}, "OK: central"),
+            ("chain-rule", {}, "OK: sympy's derivative of u is the chain rule's sum, term by term"),
+        ],
+    )
+    def test_from_a_chinese_link_the_notebook_speaks_chinese_and_runs(
+        self, downloads, page, query, passed
+    ):
+        at = through_entry(page, lang="zh", **query)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        label = t("export.notebook", "zh")
+        (button,) = [b for b in at.get("download_button") if b.proto.label == label]
+        ipynb = downloads(button)
+        markdown = cells_of(ipynb, "markdown")
+        assert len(markdown) >= 2
+        assert all(re.search("[\u4e00-\u9fff]", m) for m in markdown), markdown
+        assert passed in run_notebook(ipynb)
 
     def test_the_buttons_speak_chinese(self):
         at = through_entry("tangent", lang="zh")
