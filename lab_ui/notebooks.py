@@ -99,6 +99,23 @@ def _literal(value: float) -> str:
     return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
 
 
+def _standard_cells(words: dict[str, str], book_code: str, plot_code: str) -> list[Cell]:
+    """How a plotted view's notebook opens: its title, the book's plotting helpers, the
+    code for these inputs, and the plot."""
+    return [
+        ("markdown", words["title"]),
+        ("code", D2L_HELPERS),
+        ("markdown", words["book"]),
+        ("code", book_code),
+        ("markdown", words["plot"]),
+        ("code", plot_code),
+    ]
+
+
+def _with_check(cells: list[Cell], check: str | None, words: dict[str, str]) -> list[Cell]:
+    return cells + ([("markdown", words["check"]), ("code", check)] if check else [])
+
+
 def limits_cells(r: LimitsResult, words: dict[str, str]) -> list[Cell]:
     """The limits page: the ``numerical_lim`` cell, the error against h, and the check.
 
@@ -149,19 +166,12 @@ def limits_cells(r: LimitsResult, words: dict[str, str]) -> list[Cell]:
             "    assert got == shown or (got != got and shown != shown) or close, (h, got, shown)",
             "print('OK: the page\\'s quotients are reproduced')",
         ]
-    cells = [
-        ("markdown", words["title"]),
-        ("code", D2L_HELPERS),
-        ("markdown", words["book"]),
-        ("code", r.book_code),
-        ("markdown", words["plot"]),
-        ("code", "\n".join(plot)),
-    ]
+    cells = _standard_cells(words, r.book_code, "\n".join(plot))
     if r.book_dtype != r.dtype:
         # f has no code computing as the page does: the cell above runs in float64, so
         # the page's quotients are not what it prints; say so instead of checking them
         return [*cells, ("markdown", words["dtype"])]
-    return [*cells, ("markdown", words["check"]), ("code", "\n".join(check))]
+    return _with_check(cells, "\n".join(check), words)
 
 
 def tangent_cells(book: str, f_python: str, x0: float, slope: float | None, words) -> list[Cell]:
@@ -183,7 +193,7 @@ def tangent_cells(book: str, f_python: str, x0: float, slope: float | None, word
             "assert abs(central - slope) <= 1e-6 * max(1.0, abs(slope)), (central, slope)",
             "print('OK: the central difference gives the tangent slope', slope)",
         ]
-        cells += [("markdown", words["check"]), ("code", "\n".join(check))]
+        return _with_check(cells, "\n".join(check), words)
     return cells
 
 
@@ -218,20 +228,9 @@ def _gradient_check(values: Sequence[float | None]) -> str | None:
     )
 
 
-def _with_check(cells: list[Cell], check: str | None, words: dict[str, str]) -> list[Cell]:
-    return cells + ([("markdown", words["check"]), ("code", check)] if check else [])
-
-
 def gradients_cells(r: GradientResult, words: dict[str, str]) -> list[Cell]:
     """The gradients page: the numerical gradient cell, f along each axis, and the check."""
-    cells = [
-        ("markdown", words["title"]),
-        ("code", D2L_HELPERS),
-        ("markdown", words["book"]),
-        ("code", r.book_code),
-        ("markdown", words["plot"]),
-        ("code", _along_axes(r.point, r.names)),
-    ]
+    cells = _standard_cells(words, r.book_code, _along_axes(r.point, r.names))
     values = [p.value for p in r.partials] if r.status == "ok" else [None]
     return _with_check(cells, _gradient_check(values), words)
 
@@ -239,14 +238,7 @@ def gradients_cells(r: GradientResult, words: dict[str, str]) -> list[Cell]:
 def graph_cells(r: BackpropResult, gradient: Sequence[float], words: dict[str, str]) -> list[Cell]:
     """The chain rule's graph view: f in numpy, f along each input, and the AD gradient
     (backward pass or forward mode, ``gradient``) checked by central differences."""
-    cells = [
-        ("markdown", words["title"]),
-        ("code", D2L_HELPERS),
-        ("markdown", words["book"]),
-        ("code", r.book_code),
-        ("markdown", words["plot"]),
-        ("code", _along_axes(r.point, r.variables)),
-    ]
+    cells = _standard_cells(words, r.book_code, _along_axes(r.point, r.variables))
     return _with_check(cells, _gradient_check(gradient), words)
 
 
@@ -290,7 +282,7 @@ def steps_cells(r: StepsResult, words: dict[str, str]) -> list[Cell]:
             "d2l.plot(xs, ys, 'x', 'f(x)', legend=['f(x)', \"f'(x)\"], figsize=(5, 3))",
         ]
         cells += [("code", D2L_HELPERS), ("markdown", words["plot"]), ("code", "\n".join(plot))]
-    return [*cells, ("markdown", words["check"]), ("code", "\n".join(check))]
+    return _with_check(cells, "\n".join(check), words)
 
 
 def rules_cells(c: RuleCheck, formula: str, words: dict[str, str]) -> list[Cell]:
@@ -315,16 +307,7 @@ def rules_cells(c: RuleCheck, formula: str, words: dict[str, str]) -> list[Cell]
         f"assert np.allclose(grad.reshape(np.shape({formula})), {formula}, atol=1e-6)",
         f"print('OK: central differences give {formula}, as the page showed')",
     ]
-    return [
-        ("markdown", words["title"]),
-        ("code", D2L_HELPERS),
-        ("markdown", words["book"]),
-        ("code", c.code),
-        ("markdown", words["plot"]),
-        ("code", "\n".join(plot)),
-        ("markdown", words["check"]),
-        ("code", "\n".join(check)),
-    ]
+    return _with_check(_standard_cells(words, c.code, "\n".join(plot)), "\n".join(check), words)
 
 
 def _format_lines(dtype: str) -> list[str]:
@@ -392,16 +375,8 @@ def gradcheck_cells(r: GradCheck, grid: Sequence[float], words: dict[str, str]) 
         "    assert got == want, (got, want)",
         "print('OK: the page\\'s numbers and verdicts are reproduced exactly')",
     ]
-    return [
-        ("markdown", words["title"]),
-        ("code", D2L_HELPERS),
-        ("markdown", words["book"]),
-        ("code", "\n".join(code)),
-        ("markdown", words["plot"]),
-        ("code", "\n".join(plot)),
-        ("markdown", words["check"]),
-        ("code", "\n".join(check)),
-    ]
+    cells = _standard_cells(words, "\n".join(code), "\n".join(plot))
+    return _with_check(cells, "\n".join(check), words)
 
 
 def chain_cells(r: ChainResult, words: dict[str, str]) -> list[Cell]:
@@ -446,12 +421,8 @@ def chain_cells(r: ChainResult, words: dict[str, str]) -> list[Cell]:
                 f"assert abs(value - {w.value!r}) <= 1e-9 * max(1.0, abs(value)), value",
             ]
     check.append("print('OK: the chain rule gives the derivative of the composite')")
-    return [
-        ("markdown", words["title"]),
-        ("code", "\n".join(code)),
-        ("markdown", words["check"]),
-        ("code", "\n".join(check)),
-    ]
+    cells = [("markdown", words["title"]), ("code", "\n".join(code))]
+    return _with_check(cells, "\n".join(check), words)
 
 
 def chain_abstract_cells(r: ChainResult, words: dict[str, str]) -> list[Cell] | None:
@@ -487,12 +458,8 @@ def chain_abstract_cells(r: ChainResult, words: dict[str, str]) -> list[Cell] | 
         "    assert sp.simplify(sp.diff(u, wrt) - rule) == 0, wrt",
         "print('OK: sympy\\'s derivative of u is the chain rule\\'s sum, term by term')",
     ]
-    return [
-        ("markdown", words["title"]),
-        ("code", "\n".join(code)),
-        ("markdown", words["check"]),
-        ("code", "\n".join(check)),
-    ]
+    cells = [("markdown", words["title"]), ("code", "\n".join(code))]
+    return _with_check(cells, "\n".join(check), words)
 
 
 def notebook(cells: Sequence[Cell]) -> bytes:
