@@ -45,6 +45,7 @@ from calc_core.derivative import derivative_at, real_diff, real_value
 from calc_core.differences import EPS
 from calc_core.domain import value_at
 from calc_core.errors import InputError
+from calc_core.narrow_code import function_lines, numpy_powers
 from calc_core.norms import NormCase, norm_case
 from calc_core.numeric import compile_expr
 from calc_core.parser import parse, symbol
@@ -635,8 +636,9 @@ def analyze(f_text: str, at_text: str, n: int = 2) -> GradientResult:
 def numpy_source(expr: sp.Expr, syms: list[sp.Symbol]) -> str:
     """``expr`` as numpy source over ``x[0] .. x[n-1]``."""
     indexed = {s: sp.Symbol(f"x[{k}]", real=True) for k, s in enumerate(syms)}
-    printer = printing.SafeNumPyPrinter({"fully_qualified_modules": True})
-    return printer.doprint(expr.xreplace(indexed)).replace("numpy.", "np.")
+    settings = {"fully_qualified_modules": True, "allow_unknown_functions": True}  # np.power
+    printer = printing.SafeNumPyPrinter(settings)
+    return printer.doprint(numpy_powers(expr).xreplace(indexed)).replace("numpy.", "np.")
 
 
 def book_cell(expr, syms, point, central) -> tuple[str, tuple[str, ...]]:
@@ -651,8 +653,7 @@ def book_cell(expr, syms, point, central) -> tuple[str, tuple[str, ...]]:
     lines += [
         "import numpy as np",
         "",
-        "def f(x):",
-        f"    return {body}",
+        *function_lines(body, expr),
         "",
         "def numerical_grad(f, x):",
         "    grad = np.zeros_like(x)",

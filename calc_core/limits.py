@@ -38,7 +38,7 @@ from calc_core.differences import (
     theory,
 )
 from calc_core.errors import InputError
-from calc_core.narrow_code import narrow_source
+from calc_core.narrow_code import function_lines, narrow_source, numpy_powers
 from calc_core.numeric import compile_expr
 from calc_core.parser import parse
 
@@ -380,23 +380,6 @@ _CABS = [
 ]
 
 
-#: f as the page evaluates it at a real x: a complex value is outside f's domain (nan).
-_REAL = [
-    "    # f is real: at a real x, a value that is not real lies outside its domain (nan)",
-    "    return y if np.iscomplexobj(x) else (np.real(y) if np.imag(y) == 0 else np.nan)",
-]
-
-
-def _numpy_powers(expr: sp.Expr) -> sp.Expr:
-    """Powers of a constant that may be negative as ``np.power``: Python's ``(-1)**(1/3)``
-    is complex, the page's (numpy's) is nan."""
-    power = sp.Function("np.power")
-    return expr.replace(
-        lambda e: e.is_Pow and e.base.is_number and not e.base.is_nonnegative,
-        lambda e: power(e.base, e.exp) if not e.exp.is_integer else e,
-    )
-
-
 def _float64_cell(expr, x0, h0, steps, shrink, scheme) -> str:
     """The book's float64 cell; x a numpy float64, so that f computes as the page does.
 
@@ -408,13 +391,9 @@ def _float64_cell(expr, x0, h0, steps, shrink, scheme) -> str:
     continued = scheme == "complex" and expr.has(sp.Abs)
     if continued:
         expr = expr.replace(sp.Abs, sp.Function("cabs"))
-    body, _ = python_source(_numpy_powers(expr))
-    lines = ["import numpy as np", "", *(_CABS if continued else []), "def f(x):"]
-    if expr.has(sp.I):
-        lines += [f"    y = {body}", *_REAL]
-    else:
-        lines += [f"    return {body}"]
-    lines += ["", *_scheme_lines(scheme)]
+    body, _ = python_source(numpy_powers(expr))
+    lines = ["import numpy as np", "", *(_CABS if continued else [])]
+    lines += [*function_lines(body, expr), "", *_scheme_lines(scheme)]
     lines += [
         f"x = np.float64({x0!r})  # numpy's float64, as the page computes: nan or inf "
         "where f is undefined",

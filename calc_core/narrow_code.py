@@ -135,4 +135,37 @@ def _power(e: sp.Pow, dtype: str, sub, complex_step: bool) -> str:
     return f"np.power({base}, dtype({float(e.exp)!r}))"
 
 
-__all__ = ["UNARY", "narrow_source"]
+def numpy_powers(expr: sp.Expr) -> sp.Expr:
+    """Powers of a constant that may be negative as ``np.power``, for sympy's printers:
+    Python's ``(-1)**(1/3)`` is complex, the page's (numpy's) is nan.
+
+    >>> from calc_core.parser import parse
+    >>> numpy_powers(parse("x + (-8)^(1/3)", ("x",)))
+    x + 2*np.power(-1, 1/3)
+    """
+    power = sp.Function("np.power")
+    return expr.replace(
+        lambda e: e.is_Pow and e.base.is_number and not e.base.is_nonnegative,
+        lambda e: e if e.exp.is_integer else power(e.base, e.exp),
+    )
+
+
+def function_lines(body: str, expr: sp.Expr, arg: str = "x") -> list[str]:
+    """``def f(arg):`` returning ``body`` (printed from ``expr``) as the page takes f.
+
+    The page evaluates f at a real point and shows nan where its value is not real: a
+    complex constant (``log(cos(2))`` is ``log(-cos(2)) + iπ``, ``sqrt(-2)`` is ``√2·i``)
+    makes it complex there, so f then keeps its value only where the imaginary part is 0
+    (at a complex point, for the complex step, it keeps it all).
+    """
+    if not expr.has(sp.I):
+        return [f"def f({arg}):", f"    return {body}"]
+    return [
+        f"def f({arg}):",
+        f"    y = {body}",
+        "    # f is real: at a real point, a value that is not real lies outside its domain",
+        f"    return y if np.iscomplexobj({arg}) else (np.real(y) if np.imag(y) == 0 else np.nan)",
+    ]
+
+
+__all__ = ["UNARY", "function_lines", "narrow_source", "numpy_powers"]

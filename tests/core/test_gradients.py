@@ -9,10 +9,13 @@ numpy code shown as "the book's code", run for real.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import subprocess
 import sys
 import time
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -553,6 +556,25 @@ class TestBookCode:
     def test_the_numpy_check_prints_what_the_page_shows(self, f, at, n):
         r = analyze(f, at, n)
         assert run_python(r.book_code).splitlines() == list(r.book_output)
+
+    @settings(max_examples=150, deadline=None, derandomize=True)
+    @given(
+        c=st.sampled_from(["log(cos(2))", "sqrt(-2)", "log(-3)", "(-8)^(1/3)", "sqrt(cos(2))"]),
+        u=st.sampled_from(["x1", "x1^(1/3)", "x1^x2", "(-2)^x2", "sqrt(x2)", "log(x1)", "1/x1"]),
+        shape=st.sampled_from(["{c}*{u} + x2", "{u} + {c}", "{u}*x2 - {c}", "{u}/x2 + x1"]),
+        at=st.sampled_from(["1, 2", "-1.5, 0.5", "-1, -2", "0.5, 3"]),
+    )
+    def test_where_python_would_make_f_complex_the_cell_prints_the_pages_numbers(
+        self, c, u, shape, at
+    ):
+        """Complex constants and powers of negative numbers: nan on the page, and in the
+        cell (Python's (-1)**(1/3) is complex; numpy would drop an imaginary part)."""
+        r = analyze(shape.format(c=c, u=u), at, 2)
+        out = io.StringIO()
+        with np.errstate(all="ignore"), contextlib.redirect_stdout(out), warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            exec(r.book_code, {})  # our own generated code, not user text
+        assert tuple(out.getvalue().splitlines()) == r.book_output, r.book_code
 
     def test_it_says_so_when_the_book_has_no_cell(self):
         code = analyze("3x1^2 + 5e^{x2}", "1, 0", 2).book_code
