@@ -156,15 +156,18 @@ def function_lines(body: str, expr: sp.Expr, arg: str = "x") -> list[str]:
     The page evaluates f at a real point and shows nan where its value is not real: a
     complex constant (``log(cos(2))`` is ``log(-cos(2)) + iπ``, ``sqrt(-2)`` is ``√2·i``)
     makes it complex there, so f then keeps its value only where the imaginary part is 0
-    (at a complex point, for the complex step, it keeps it all).
+    (at a complex point, for the complex step, it keeps it all). ``arg`` may be a number
+    or an array.
     """
     if not expr.has(sp.I):
         return [f"def f({arg}):", f"    return {body}"]
     return [
         f"def f({arg}):",
         f"    y = {body}",
+        f"    if np.iscomplexobj({arg}):  # a complex point (the complex step): all of it",
+        "        return y",
         "    # f is real: at a real point, a value that is not real lies outside its domain",
-        f"    return y if np.iscomplexobj({arg}) else (np.real(y) if np.imag(y) == 0 else np.nan)",
+        "    return np.where(np.imag(y) == 0, np.real(y), np.nan)[()]",
     ]
 
 

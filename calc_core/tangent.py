@@ -49,6 +49,7 @@ from calc_core.derivative import derivative_at, exact_point, real_value
 from calc_core.domain import point_domain
 from calc_core.errors import InputError
 from calc_core.limits import python_source
+from calc_core.narrow_code import function_lines, numpy_powers
 from calc_core.numeric import compile_expr
 from calc_core.parser import parse, symbol
 from calc_core.sampling import Sample, sample
@@ -402,6 +403,7 @@ class Curves:
     book_step: float
     book_hits: tuple[float, ...]  # points of the book's np.arange grid where f is undefined
     principal_root: bool  # f has a root like x^(1/3): undefined for x < 0 (principal root)
+    f_def: str = ""  # ``def f(x): ...`` computing f as the page does (nan where not real)
 
 
 def _pointwise(d: sp.Expr) -> sp.Expr:
@@ -482,7 +484,8 @@ def _derivative_code(d: sp.Expr | None) -> tuple[str, str, bool]:
     """LaTeX and Python of a derivative ("" when there is none to show), and numpy use."""
     if d is None:
         return "", "", False
-    code, needs_numpy = ("", False) if d.has(sp.Piecewise) else python_source(d)
+    # a complex constant makes f' nan wherever the page draws it: no curve, so no code
+    code, needs_numpy = ("", False) if d.has(sp.Piecewise, sp.I) else python_source(numpy_powers(d))
     return printing.latex(d), code, needs_numpy
 
 
@@ -501,7 +504,7 @@ def curves(f_text: str, xmin: float, xmax: float) -> Curves:
     d1 = d1 if _nodes(d1) <= MAX_DERIVATIVE_NODES else None
     d2 = None if d1 is None else _pointwise(sp.diff(d1, x))
     d2 = d2 if d2 is not None and _nodes(d2) <= MAX_DERIVATIVE_NODES else None
-    body, needs_numpy = python_source(expr)
+    body, needs_numpy = python_source(numpy_powers(expr))
     step = book_step(lo, hi)
     grid = np.arange(lo, hi, step)
     with np.errstate(all="ignore"):
@@ -513,6 +516,7 @@ def curves(f_text: str, xmin: float, xmax: float) -> Curves:
         f_text=f_text,
         f_latex=printing.latex(expr),
         f_python=body,
+        f_def="\n".join(function_lines(body, expr)),
         needs_numpy=needs_numpy or np1 or np2,
         xmin=lo,
         xmax=hi,
@@ -654,8 +658,7 @@ def book_code(
         "from d2l import torch as d2l",
         "import numpy as np",
         "",
-        "def f(x):",
-        f"    return {curves.f_python}",
+        *(curves.f_def or f"def f(x):\n    return {curves.f_python}").splitlines(),
         "",
         f"x = np.arange({start}, {stop}, {_short(curves.book_step)})",
         f"d2l.plot({', '.join(args)})",

@@ -174,7 +174,7 @@ def limits_cells(r: LimitsResult, words: dict[str, str]) -> list[Cell]:
     return _with_check(cells, "\n".join(check), words)
 
 
-def tangent_cells(book: str, f_python: str, x0: float, slope: float | None, words) -> list[Cell]:
+def tangent_cells(book: str, f_def: str, x0: float, slope: float | None, words) -> list[Cell]:
     """The tangent page: the book's ``d2l.plot`` cell, and the slope checked numerically."""
     cells = [
         ("markdown", words["title"]),
@@ -184,8 +184,9 @@ def tangent_cells(book: str, f_python: str, x0: float, slope: float | None, word
     ]
     if slope is not None:
         check = [
-            "def f(x):",
-            f"    return {f_python}",
+            "import numpy as np",
+            "",
+            f_def,
             "",
             f"x0, slope = {x0!r}, {slope!r}",
             "h = 1e-5 * max(1.0, abs(x0))",

@@ -397,7 +397,7 @@ def notebook_download(cur: Curves, res, series: Sequence[Series], settings: Sett
     words = notebooks.words("tangent", f=st.session_state["f"], x0=f"{x0:g}")
     slope = res.line.slope if ok else None
     notebooks.download(
-        lambda: notebooks.tangent_cells(code, cur.f_python, x0, slope, words), "tangent"
+        lambda: notebooks.tangent_cells(code, cur.f_def, x0, slope, words), "tangent"
     )
 
 

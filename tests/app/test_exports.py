@@ -96,7 +96,7 @@ class TestNotebooksRunAsTheyAre:
         res = tangent.tangent_at(f, x0, 0.2, 2.5)
         rows = [("f(x)", "f(x)", "-"), (res.line.python, "Tangent line", "m--")]
         code = tangent.book_code(cur, rows)
-        cells = notebooks.tangent_cells(code, cur.f_python, x0, res.line.slope, WORDS)
+        cells = notebooks.tangent_cells(code, cur.f_def, x0, res.line.slope, WORDS)
         out = run_notebook(notebooks.notebook(cells))
         assert f"OK: the central difference gives the tangent slope {res.line.slope!r}" in out
 

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc_core.errors import ERROR_CODES, InputError
+from calc_core.numeric import compile_expr
 from calc_core.parser import parse
 from calc_core.tangent import (
     book_code,
@@ -283,6 +284,25 @@ class TestTheBooksCode:
         exec(f"def f(x):\n    return {body}", namespace)  # our own generated code, not user text
         x = np.arange(0.1, 3, 0.1)
         assert np.allclose(namespace["f"](x), x**3 - 1 / x)
+
+    @settings(max_examples=150, deadline=None, derandomize=True)
+    @given(
+        c=st.sampled_from(["log(cos(2))", "sqrt(-2)", "log(-3)", "(-8)^(1/3)", "sqrt(cos(2))"]),
+        u=st.sampled_from(["x", "x^(1/3)", "x^x", "(-2)^x", "sqrt(x)", "log(x)", "1/x", "sin(x)"]),
+        shape=st.sampled_from(["{c}*{u}", "{u} + {c}", "{u}*{u} - {c}", "{u}"]),
+    )
+    def test_the_cells_f_is_the_pages_f_where_python_would_make_it_complex(self, c, u, shape):
+        """nan where the page draws nothing (a complex constant, a power of a negative
+        number), never a complex number matplotlib would draw as its real part."""
+        cur = curves(shape.format(c=c, u=u), -2, 2)
+        namespace = {"np": np}
+        exec(cur.f_def, namespace)  # our own generated code, not user text
+        x = np.arange(-2, 2, cur.book_step)
+        with np.errstate(all="ignore"):
+            got = np.asarray(namespace["f"](x) + 0 * x)
+            page = compile_expr(parse(cur.f_text, ("x",)), ("x",))(x)
+        assert not np.iscomplexobj(got)
+        np.testing.assert_allclose(got, page, rtol=1e-12, equal_nan=True)
 
     @pytest.mark.parametrize(("lo", "hi", "step"), [(0, 3, 0.1), (-10, 10, 1.0), (0, 1, 0.05)])
     def test_grid_step(self, lo, hi, step):
