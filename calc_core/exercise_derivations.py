@@ -56,7 +56,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Plot:
-    """f and the answer (its derivative, or the tangent line) on ``[low, high]``."""
+    """f and the answer (its derivative, or the tangent line) on ``[low, high]``, its
+    constants at the numeric check's ``values``."""
 
     function: str
     answer: str
@@ -191,6 +192,7 @@ def _constant_multiple(dim: int) -> Derivations:
         ("f = sin(x)  # an instance", "fp = diff(f, x)"),
         (Step("main", "c*f", _X, _answer("constant_multiple", "main"), ((0.3,), (2.0,))),),
         values=(("c", 3.0),),
+        plot=Plot("c*f", _answer("constant_multiple", "main")[0], "c f'(x)", -3.0, 3.0),
     )
 
 

@@ -101,8 +101,8 @@ def _plot(d: Derivations) -> str:
     v = p.variable
     return "\n".join(
         [
-            f"fn = lambdify({v}, {p.function}, 'numpy')",
-            f"answer = lambdify({v}, {p.answer}, 'numpy')",
+            f"fn = lambdify({v}, S({p.function}).subs(values), 'numpy')",
+            f"answer = lambdify({v}, S({p.answer}).subs(values), 'numpy')",
             f"xs = np.linspace({p.low!r}, {p.high!r}, 301)",
             "with np.errstate(all='ignore'):",
             "    ys = [fn(xs) + 0 * xs, answer(xs) + 0 * xs]",

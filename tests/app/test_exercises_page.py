@@ -9,6 +9,7 @@ feedback messages are checked on their own.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -293,6 +294,12 @@ class TestNotebook:
         markdown = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
         assert markdown[0].startswith(t("export.exercise_title", lang).split("{")[0])
         assert markdown[1] == t(f"exercises.items.{ex.EDITIONS[lang][n - 1]}.statement", lang)
+
+    def test_nothing_is_built_until_asked(self, monkeypatch):
+        monkeypatch.setitem(sys.modules, "nbformat", None)  # importing it would fail
+        at = open_page("zh", n="2")
+        at.toggle(key="reveal_zh_2").set_value(True)
+        assert len(self.notebook_buttons(ok(at.run()))) == 1
 
     def test_no_text_the_learner_typed_reaches_the_notebook(self, downloads):
         at = open_page("en", n="4")
