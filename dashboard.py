@@ -8,29 +8,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from lab_ui.i18n import t
-from lab_ui.shell import init_language, language_switch, warm_pool, warn_bad_params
+from lab_ui.site import HOME, ICON, TEACHING, TOPICS
 
 HERE = Path(__file__).parent
 
-#: The default page, served at ``/`` (Streamlit serves a default page nowhere else).
-HOME = ("pages/home.py", "nav.home", ":material/home:")
-#: (url_path, file, title key, icon) in the book's order. A page's file is named after its
-#: url_path: on a fresh server Streamlit's first lookup of a shared link goes by file name.
-TOPICS = [
-    ("limits", "pages/limits.py", "nav.limits", ":material/trending_down:"),
-    ("tangent", "pages/tangent.py", "nav.tangent", ":material/show_chart:"),
-    ("gradients", "pages/gradients.py", "nav.gradients", ":material/explore:"),
-    ("chain-rule", "pages/chain-rule.py", "nav.chain_rule", ":material/link:"),
-    ("exercises", "pages/exercises.py", "nav.exercises", ":material/school:"),
-]
-#: For teachers, after the topics: class mode (lab_ui.class_view).
-TEACHING = [("class", "pages/class.py", "nav.class", ":material/groups:")]
-
 
 def main() -> None:
+    from lab_ui.i18n import t
+    from lab_ui.shell import init_language, language_switch, warm_pool, warn_bad_params
+
     title = f"{t('app.title', 'en')} · {t('app.title', 'zh')}"  # Calculus Lab · 微积分实验室
-    st.set_page_config(page_title=title, page_icon="∂", layout="wide")
+    st.set_page_config(page_title=title, page_icon=ICON, layout="wide")
     warm_pool()
     st.session_state["_via_entry"] = True
     bad = init_language()
@@ -52,5 +40,9 @@ def main() -> None:
     navigation.run()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # a script run, for every visitor
     main()
+else:  # `streamlit run dashboard.py` imports the file once, to serve this app
+    from lab_ui.startup import lifespan
+
+    app = st.App(__file__, lifespan=lifespan)

@@ -1,16 +1,85 @@
-"""Imported first by every page: starts the worker pool before the page's heavy imports.
+"""Getting the server ready before its first visitor: the pages' imports and the workers.
 
-A shared link's first visit after a server start runs its page alone (Streamlit's
-legacy ``pages/`` mode, left at once by :func:`lab_ui.shell.leave_legacy_navigation`),
-and the page's own imports (sympy, Altair, pandas) take one to three seconds on a busy
-machine. Started here, the pool's first worker imports in parallel, so it is ready
-when the page asks for its first computation (``python -m bench.first_paint``).
-Outside a Streamlit script run (tests, scripts) importing it does nothing.
+Two ways in, both harmless to call twice:
+
+- :func:`lifespan`, the server's start-up (``streamlit run dashboard.py`` serves the
+  entry's ``st.App``): it imports every module a page imports and starts the worker
+  pool, before the server answers. A teacher's first visit after a start then finds
+  sympy, Altair and the core loaded (``python -m bench.first_paint``).
+- Imported first by every page: starts the worker pool, for a page run without the
+  entry's app (``streamlit run pages/x.py``, AppTest); outside a script run, nothing.
 """
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from lab_ui.shell import warm_pool
+log = logging.getLogger(__name__)
+
+PAGES = Path(__file__).resolve().parent.parent / "pages"
+
+
+def page_imports(pages: Path = PAGES) -> list[str]:
+    """The modules the pages import, read from their source (not run), sorted.
+
+    Examples
+    --------
+    >>> "calc_core.limits" in page_imports() and "lab_ui.tangent_view" in page_imports()
+    True
+    """
+    names: set[str] = set()
+    for page in sorted(pages.glob("*.py")):
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return sorted(names)
+
+
+def preload(names: list[str] | None = None) -> list[str]:
+    """Import ``names`` (default: :func:`page_imports`); the ones that are modules.
+
+    A ``from m import name`` gives both ``m`` and ``m.name``; the second is only a
+    module sometimes, so a name that is not one is skipped.
+    """
+    loaded = []
+    for name in page_imports() if names is None else names:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:  # a module that is there, missing one of its own imports
+                raise
+        else:
+            loaded.append(name)
+    return loaded
+
+
+@asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """The server's start: the pages' imports and the workers, before the first request.
+
+    Streamlit's runtime is up by now: the caches the pages' modules declare are its own.
+    """
+    from lab_ui.shell import warm_pool
+
+    warm_pool()
+    loaded = await asyncio.to_thread(preload)
+    log.info("preloaded %d modules", len(loaded))
+    yield
+
 
 if get_script_run_ctx(suppress_warning=True) is not None:
+    from lab_ui.shell import warm_pool
+
     warm_pool()

@@ -124,6 +124,13 @@ class TestQuickRun:
         visits = paint["first_visit"]
         assert [row["name"] for row in visits] == ["reference", "limits"]
         assert all(row["median_s"] > 0 for row in visits)
+        # the app's start (its imports, its workers) is reported beside its first visit
+        starts, both = paint["start"], paint["start_and_first_visit"]
+        assert [row["name"] for row in starts] == ["reference", "limits"]
+        for start, visit, total in zip(starts, visits, both, strict=True):
+            assert start["median_s"] > 0
+            pairs = zip(start["runs_s"], visit["runs_s"], strict=True)
+            assert total["runs_s"] == [a + b for a, b in pairs]
 
 
 class TestFirstPaintServers:

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import TOPICS
 from lab_ui.home import CARDS
+from lab_ui.site import TOPICS
 from tests.app.conftest import build
 from tests.choice_cases import WIDGETS
 

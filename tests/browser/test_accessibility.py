@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import TEACHING, TOPICS
 from lab_ui.i18n import LANGUAGES
+from lab_ui.site import TEACHING, TOPICS
 from tests.browser.conftest import unavailable
 
 pytestmark = pytest.mark.browser
