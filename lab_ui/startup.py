@@ -3,9 +3,10 @@
 Two ways in, both harmless to call twice:
 
 - :func:`lifespan`, the server's start-up (``streamlit run dashboard.py`` serves the
-  entry's ``st.App``): it imports every module a page imports and starts the worker
-  pool, before the server answers. A teacher's first visit after a start then finds
-  sympy, Altair and the core loaded (``python -m bench.first_paint``).
+  entry's ``st.App``): it starts the worker pool and imports every module a page
+  imports, before the server answers. A teacher's first visit after a start then
+  finds sympy, Altair and the core loaded (``python -m bench.first_paint``, which
+  reports the longer start beside it).
 - Imported first by every page: starts the worker pool, for a page run without the
   entry's app (``streamlit run pages/x.py``, AppTest); outside a script run, nothing.
 """
@@ -15,15 +16,12 @@ from __future__ import annotations
 import ast
 import asyncio
 import importlib
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-log = logging.getLogger(__name__)
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -67,15 +65,17 @@ def preload(names: list[str] | None = None) -> list[str]:
 
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
-    """The server's start: the pages' imports and the workers, before the first request.
+    """The server's start: the workers begin and the pages' imports are done before it answers.
 
-    Streamlit's runtime is up by now: the caches the pages' modules declare are its own.
+    Not in a thread beside the first visit: while a thread imports, it holds the GIL
+    that the server's event loop needs to send the browser Streamlit's ~110 files, and
+    the first chart came no sooner (``python -m bench.first_paint``). Streamlit's
+    runtime is up by now, so the caches the pages' modules declare are its own.
     """
     from lab_ui.shell import warm_pool
 
     warm_pool()
-    loaded = await asyncio.to_thread(preload)
-    log.info("preloaded %d modules", len(loaded))
+    await asyncio.to_thread(preload)
     yield
 
 

@@ -67,6 +67,22 @@ class TestPreload:
             startup.page_imports()
         )
 
+    def test_the_server_answers_once_it_is_done(self, monkeypatch):
+        import asyncio
+        import time
+
+        import lab_ui.shell
+
+        calls = []
+        monkeypatch.setattr(lab_ui.shell, "warm_pool", lambda: calls.append("workers"))
+        monkeypatch.setattr(startup, "preload", lambda: (time.sleep(0.3), calls.append("imports")))
+
+        async def start() -> list[str]:
+            async with startup.lifespan(None):
+                return list(calls)
+
+        assert asyncio.run(start()) == ["workers", "imports"]
+
     def test_a_name_that_is_not_a_module_is_skipped(self):
         assert startup.preload(["lab_ui.i18n", "lab_ui.i18n.t"]) == ["lab_ui.i18n"]
 
