@@ -53,10 +53,10 @@ class TestTheEntryApp:
 
 
 class TestTheTab:
-    def test_its_icon_is_an_icon_not_an_address(self):
+    def test_its_icon_travels_with_the_page_and_is_fetched_from_nowhere(self):
         from streamlit.commands.page_config import _get_favicon_string
 
-        assert _get_favicon_string(ICON).startswith(":material/")
+        assert _get_favicon_string(ICON).startswith("data:image/svg+xml;base64,")
 
 
 class TestPreload:
