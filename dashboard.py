@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lab_ui.site import HOME, ICON, TEACHING, TOPICS
+from lab_ui.sitemap import HOME, ICON, TEACHING, TOPICS
 
 HERE = Path(__file__).parent
 

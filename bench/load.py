@@ -4,7 +4,7 @@ N concurrent sessions speak Streamlit's own protocol (protobuf ``BackMsg`` /
 ``ForwardMsg`` over the WebSocket at ``/_stcore/stream``, see
 :mod:`tools.st_session`) to a real ``streamlit run dashboard.py`` (or to N replicas
 behind nginx with ``--replicas``). Each session opens the app, then keeps visiting
-every page in ``lab_ui.site.TOPICS`` and changing its inputs (:data:`SCENARIOS`),
+every page in ``lab_ui.sitemap.TOPICS`` and changing its inputs (:data:`SCENARIOS`),
 pausing a random "think time" between actions, as a student reading the result
 would. Every input is different (no two sessions share a cache entry), the worst
 case for the server; ``--inputs shared`` has them pick among a dozen inputs per
@@ -44,7 +44,7 @@ from pathlib import Path
 
 from bench.corpus import HEAVY, HEAVY_PAGE, HEAVY_QUERY, HEAVY_WIDGET
 from deploy.run_replicas import Cluster, Replica
-from lab_ui.site import TOPICS
+from lab_ui.sitemap import TOPICS
 from tools.st_session import Session
 
 PAGES = [slug for slug, *_ in TOPICS]  # each at its own url_path; the home page is at ""

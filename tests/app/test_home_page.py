@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from calc_core.exercises import EDITIONS
 from lab_ui import home
 from lab_ui.i18n import catalog, t
-from lab_ui.site import HOME, TOPICS
+from lab_ui.sitemap import HOME, TOPICS
 from tests.app.conftest import through_entry
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,6 @@
 """A bug in a core function reaches the visitor as a translated message, never a traceback.
 
-Every page of ``lab_ui.site.TOPICS`` is run with a compute seam whose core functions all
+Every page of ``lab_ui.sitemap.TOPICS`` is run with a compute seam whose core functions all
 raise (as the worker pool does when a calc_core function crashes: a RuntimeError
 carrying the worker's traceback). The page must show the translated "internal error"
 message and no exception element, in both languages, and the server log must get the
@@ -16,7 +16,7 @@ import pytest
 import lab_ui.shell as shell
 from lab_ui import page_run
 from lab_ui.i18n import LANGUAGES, literal, t
-from lab_ui.site import TOPICS
+from lab_ui.sitemap import TOPICS
 from tests.app.conftest import ROOT, assert_no_exception, build
 
 #: Buttons pressed, one after another, on a page that computes nothing until clicked.

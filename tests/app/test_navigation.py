@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from lab_ui.i18n import t
-from lab_ui.site import TOPICS
+from lab_ui.sitemap import TOPICS
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"

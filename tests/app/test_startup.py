@@ -10,7 +10,7 @@ from pathlib import Path
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 from lab_ui import startup
-from lab_ui.site import HOME, ICON, TEACHING, TOPICS
+from lab_ui.sitemap import HOME, ICON, TEACHING, TOPICS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,7 +20,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from calc_core.errors import ERROR_CODES, InputError
 from lab_ui.i18n import LANGUAGES, literal, t
 from lab_ui.shell import error_markdown
-from lab_ui.site import TOPICS
+from lab_ui.sitemap import TOPICS
 from tests.app.conftest import ROOT, assert_no_exception, build
 
 MARKDOWN = (

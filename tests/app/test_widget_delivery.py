@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from lab_ui.home import CARDS
-from lab_ui.site import TOPICS
+from lab_ui.sitemap import TOPICS
 from tests.app.conftest import build
 from tests.choice_cases import WIDGETS
 

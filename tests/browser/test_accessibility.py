@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lab_ui.i18n import LANGUAGES
-from lab_ui.site import TEACHING, TOPICS
+from lab_ui.sitemap import TEACHING, TOPICS
 from tests.browser.conftest import unavailable
 
 pytestmark = pytest.mark.browser

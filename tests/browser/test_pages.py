@@ -1,6 +1,6 @@
 """Every page in a real Chromium against a real server: what AppTest cannot see.
 
-The pages come from ``lab_ui.site.TOPICS`` at collection time, so a page added there
+The pages come from ``lab_ui.sitemap.TOPICS`` at collection time, so a page added there
 is covered at once by the generic checks (it loads, draws its charts, switches
 language, takes part in navigation). The interaction checks need a few facts per
 page — a shared link and what it must show, an input to type into and what must
@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 from calc_core.errors import InputError
 from lab_ui import home
 from lab_ui.i18n import LANGUAGES, error_message, t
-from lab_ui.site import HOME, TEACHING, TOPICS
+from lab_ui.sitemap import HOME, TEACHING, TOPICS
 from tests.choice_cases import WIDGETS
 from tools.browser import ERROR_BOX, EXCEPTION, AppPage, has_cjk
 
@@ -199,7 +199,7 @@ class TestEveryPageLoads:
 class TestNavigation:
     def test_every_page_is_reachable_from_the_sidebar_and_keeps_working(self, app):
         if len(SLUGS) < 2:
-            pytest.skip("only one page in lab_ui.site.TOPICS: Streamlit hides the navigation")
+            pytest.skip("only one page in lab_ui.sitemap.TOPICS: Streamlit hides the navigation")
         app.open("?lang=en")
         titles = {}
         for slug in [*PAGES[1:], PAGES[0]]:
@@ -217,7 +217,7 @@ class TestNavigation:
 
     def test_inputs_survive_a_round_trip_to_another_page(self, app):
         if len(SLUGS) < 2:
-            pytest.skip("only one page in lab_ui.site.TOPICS: nothing to navigate to")
+            pytest.skip("only one page in lab_ui.sitemap.TOPICS: nothing to navigate to")
         slug = next((s for s in SLUGS if s in CASES), None)
         if slug is None:
             pytest.skip("no page has a browser case yet")
