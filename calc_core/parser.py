@@ -8,6 +8,11 @@ bounds *while building* (length, nesting, literal size, constant sub-expression
 size, constant exponents), so that inputs such as ``9^9^9``, ``(x+1)^100000`` or
 ``sin(exp(3^99))`` are refused in microseconds instead of hanging sympy.
 
+Beside it: :mod:`calc_core.tokens` (the tokenizer), :mod:`calc_core.names` (the
+functions and constants a student may type), :mod:`calc_core.bounds` (the bounds and
+the size checks of constants), :mod:`calc_core.suggestions` (the message for an
+unknown name) and :mod:`calc_core.norms` (what ``norm(x, p)`` expands to).
+
 Grammar (what students type)::
 
     expr    := term (('+' | '-') term)*
@@ -48,213 +53,59 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from collections.abc import Mapping, Sequence
 
-import mpmath
 import sympy as sp
 
+from calc_core.bounds import (
+    MAX_CONSTANT_LOG10,
+    MAX_DEPTH,
+    MAX_EXACT_DIGITS,
+    MAX_EXP_ARGUMENT,
+    MAX_EXPONENT_DENOMINATOR,
+    MAX_LENGTH,
+    MAX_LITERAL_DIGITS,
+    MAX_NORM_ORDER,
+    MAX_SYMBOLIC_EXPONENT,
+    Node,
+    approx_or_refuse,
+    exact_digits,
+    log10_size,
+    real_pow,
+    refuse_size,
+    safe_float,
+)
 from calc_core.errors import InputError
+from calc_core.names import (
+    CONSTANTS,
+    FUNCTIONS,
+    GROWING,
+    INF_NAME,
+    NORM_NAME,
+    REAL_DOMAIN,
+    symbol,
+)
 from calc_core.norms import norm_expr
+from calc_core.suggestions import unknown_name_error
 from calc_core.tokens import Token, tokenize
 
-MAX_LENGTH = 200
-MAX_DEPTH = 40
-MAX_LITERAL_DIGITS = 20
-#: log10 of the largest magnitude a constant sub-expression may reach; a non-zero
-#: constant may not be smaller than 10^-MAX_CONSTANT_LOG10 either.
-MAX_CONSTANT_LOG10 = 50.0
-#: Most digits the exact value of a constant power may have: sympy computes rational
-#: powers exactly, and (1.0001)^100000 is a 400,000-digit fraction of size about 22000.
-MAX_EXACT_DIGITS = 5000
-#: Largest denominator of a rational exponent: sympy's polynomial algebra (factor, as the
-#: steps page uses it) writes x^(p/q) as a power of x^(1/q) in a dense list of length p:
-#: x^(1001/1000) + x took 0.6 s to factor, q = 2000 9 s, and 1e-18^(1e-18) x^2 for ever.
-MAX_EXPONENT_DENOMINATOR = 1000
-#: Largest |exponent| of a power whose base is not a number.
-MAX_SYMBOLIC_EXPONENT = 200
-#: Largest |argument| for exp/sinh/cosh of a constant.
-MAX_EXP_ARGUMENT = 110.0
-#: Largest order p (and largest denominator of p) in ``norm(x, p)``.
-MAX_NORM_ORDER = 100
-#: The name of the order of the maximum norm, ``norm(x, inf)``.
-INF_NAME = "inf"
-NORM_NAME = "norm"
-
-
-@lru_cache(maxsize=256)
-def symbol(name: str) -> sp.Symbol:
-    """The real sympy symbol used for variable ``name`` everywhere in the app."""
-    return sp.Symbol(name, real=True)
-
-
-# ----------------------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class _Node:
-    """A built sub-expression and, if it is a constant, a float estimate of it."""
-
-    expr: sp.Expr
-    approx: float | None  # None when the node depends on a variable
-
-
-def _size_error(col: int, large: bool) -> InputError:
-    bound = f"10^{'' if large else '-'}{MAX_CONSTANT_LOG10:.0f}"
-    size, advice = ("larger", "smaller") if large else ("not zero but smaller", "larger")
-    return InputError(
-        "constant_too_large" if large else "constant_too_small",
-        f"The constant starting at column {col + 1} is {size} than {bound}; use {advice} numbers.",
-        column=col,
-        limit=bound,
-    )
-
-
-def _refuse_size(log10: float, col: int) -> None:
-    """Refuse a constant of size ``10^log10`` outside ``10^-50 .. 10^50`` (NaN: unknown)."""
-    if log10 > MAX_CONSTANT_LOG10:
-        raise _size_error(col, large=True)
-    if log10 < -MAX_CONSTANT_LOG10:
-        raise _size_error(col, large=False)
-
-
-def _approx_or_refuse(value: float, col: int, exact: sp.Expr | None = None) -> float:
-    """``value``, the float estimate of a constant, once its size is within bounds.
-
-    Every constant node is checked, so an estimate never overflows or underflows
-    silently: the operands of a product are at least 10^-50 in size, their product
-    at least 10^-100. ``exact`` (the sympy value, when built) keeps an exact zero zero
-    whatever its float estimate (``sin(pi)`` is 1.2e-16 in floats).
-    """
-    if exact is not None and exact == 0:
-        return 0.0
-    if math.isnan(value) or value == 0:
-        return value
-    _refuse_size(math.inf if math.isinf(value) else math.log10(abs(value)), col)
-    return value
-
-
-def _log10_size(node: _Node) -> float:
-    """log10 of the size of a constant node: -inf for zero, NaN when it cannot be told."""
-    if node.expr == 0:
-        return -math.inf
-    value = node.approx
-    if value is not None and value != 0 and not math.isnan(value):
-        return math.log10(abs(value))
-    # the float estimate is not real (sqrt(-2)) or lost a tiny value: ask mpmath, once
-    try:
-        size = sp.Abs(node.expr).evalf(15)
-        return float(mpmath.log10(mpmath.mpf(size))) if size.is_Float and size > 0 else math.nan
-    except (TypeError, ValueError, ArithmeticError):
-        return math.nan
-
-
-def _exact_digits(base: sp.Expr, exponent: float) -> float:
-    """About how many digits sympy would write to compute ``base^exponent`` exactly.
-
-    A rational power of an expression made of rationals p/q costs about
-    |exponent| * log10(max(|p|, q)) digits for each of them.
-    """
-    per_unit = sum(math.log10(max(abs(r.p), r.q, 1)) for r in base.atoms(sp.Rational))
-    return abs(exponent) * per_unit
-
-
-def _safe(fn: Callable[..., float], *args: float) -> float:
-    try:
-        return float(fn(*args))
-    except OverflowError:
-        return math.inf
-    except (ValueError, ZeroDivisionError):
-        return math.nan
-
-
-def _real_pow(a: float, b: float) -> float:
-    try:
-        r = a**b
-    except OverflowError:
-        return math.inf
-    except ZeroDivisionError:  # 0 to a negative power: undefined, not large
-        return math.nan
-    return abs(r) if isinstance(r, complex) else float(r)
-
-
-@dataclass(frozen=True)
-class _Function:
-    build: Callable[..., sp.Expr]
-    approx: Callable[..., float]
-    arity: tuple[int, ...] = (1,)
-
-
-def _log(arg, base=None):
-    if base is None:
-        return sp.log(arg)
-    log_base = sp.log(base)
-    # log(x, 0) would be log(x)/zoo = 0: keep the zoo so that it is reported as undefined
-    return log_base if log_base.has(sp.zoo) else sp.log(arg) / log_base
-
-
-def _log_approx(a, b=None):
-    return math.log(a) if b is None else math.log(a) / math.log(b)
-
-
-def _acot(v: float) -> float:
-    """sympy's acot: atan(1/v), and pi/2 at 0 (so it jumps from -pi/2 to pi/2 there)."""
-    return math.pi / 2 if v == 0 else math.atan(1 / v)
-
-
-FUNCTIONS: dict[str, _Function] = {
-    "sin": _Function(sp.sin, math.sin),
-    "cos": _Function(sp.cos, math.cos),
-    "tan": _Function(sp.tan, math.tan),
-    "exp": _Function(sp.exp, math.exp),
-    "log": _Function(_log, _log_approx, (1, 2)),
-    "ln": _Function(sp.log, math.log),
-    "sqrt": _Function(sp.sqrt, math.sqrt),
-    "abs": _Function(sp.Abs, abs),
-    "asin": _Function(sp.asin, math.asin),
-    "acos": _Function(sp.acos, math.acos),
-    "atan": _Function(sp.atan, math.atan),
-    "arcsin": _Function(sp.asin, math.asin),
-    "arccos": _Function(sp.acos, math.acos),
-    "arctan": _Function(sp.atan, math.atan),
-    "sec": _Function(sp.sec, lambda v: 1 / math.cos(v)),
-    "csc": _Function(sp.csc, lambda v: 1 / math.sin(v)),
-    "cot": _Function(sp.cot, lambda v: math.cos(v) / math.sin(v)),
-    "asec": _Function(sp.asec, lambda v: math.acos(1 / v)),
-    "acsc": _Function(sp.acsc, lambda v: math.asin(1 / v)),
-    "acot": _Function(sp.acot, _acot),
-    "arcsec": _Function(sp.asec, lambda v: math.acos(1 / v)),
-    "arccsc": _Function(sp.acsc, lambda v: math.asin(1 / v)),
-    "arccot": _Function(sp.acot, _acot),
-    "sinh": _Function(sp.sinh, math.sinh),
-    "cosh": _Function(sp.cosh, math.cosh),
-    "tanh": _Function(sp.tanh, math.tanh),
-    "asinh": _Function(sp.asinh, math.asinh),
-    "acosh": _Function(sp.acosh, math.acosh),
-    "atanh": _Function(sp.atanh, math.atanh),
-    "arsinh": _Function(sp.asinh, math.asinh),
-    "arcosh": _Function(sp.acosh, math.acosh),
-    "artanh": _Function(sp.atanh, math.atanh),
-    "arcsinh": _Function(sp.asinh, math.asinh),
-    "arccosh": _Function(sp.acosh, math.acosh),
-    "arctanh": _Function(sp.atanh, math.atanh),
-}
-_GROWING = {"exp", "sinh", "cosh"}
-_ROUNDING = 1e-12
-#: Where an inverse function of a constant is real. Off it (asin(3), asec(1/2),
-#: acosh(0)) the value is not real, and sympy may then take minutes deciding
-#: assumptions about it: cos(log(cos(x), asin(3))) hangs while being built.
-_REAL_DOMAIN: dict[str, Callable[[float], bool]] = {
-    **dict.fromkeys(("asin", "acos", "arcsin", "arccos"), lambda v: abs(v) <= 1 + _ROUNDING),
-    **dict.fromkeys(("asec", "acsc", "arcsec", "arccsc"), lambda v: abs(v) >= 1 - _ROUNDING),
-    **dict.fromkeys(("acosh", "arcosh", "arccosh"), lambda v: v >= 1 - _ROUNDING),
-    **dict.fromkeys(("atanh", "artanh", "arctanh"), lambda v: abs(v) < 1),
-}
-CONSTANTS: dict[str, tuple[sp.Expr, float]] = {"pi": (sp.pi, math.pi), "e": (sp.E, math.e)}
-
-
-# ----------------------------------------------------------------------------- parser
+__all__ = [
+    "CONSTANTS",
+    "FUNCTIONS",
+    "INF_NAME",
+    "MAX_CONSTANT_LOG10",
+    "MAX_DEPTH",
+    "MAX_EXACT_DIGITS",
+    "MAX_EXPONENT_DENOMINATOR",
+    "MAX_EXP_ARGUMENT",
+    "MAX_LENGTH",
+    "MAX_LITERAL_DIGITS",
+    "MAX_NORM_ORDER",
+    "MAX_SYMBOLIC_EXPONENT",
+    "NORM_NAME",
+    "parse",
+    "symbol",
+]
 
 _ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 _INFIX_BP = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 30}
@@ -321,7 +172,7 @@ class _Parser:
         )
 
     # -- Pratt core
-    def parse(self) -> _Node:
+    def parse(self) -> Node:
         if self.tok.kind == "end":
             raise InputError("empty", "Type an expression first.", column=0)
         node = self.expression(0)
@@ -329,7 +180,7 @@ class _Parser:
             raise self._unexpected(self.tok)
         return node
 
-    def expression(self, rbp: int) -> _Node:
+    def expression(self, rbp: int) -> Node:
         self.depth += 1
         if self.depth > self.max_depth:
             raise InputError(
@@ -361,7 +212,7 @@ class _Parser:
         self.depth -= 1
         return left
 
-    def prefix(self, t: Token) -> _Node:
+    def prefix(self, t: Token) -> Node:
         if t.kind == "num":
             return self.number(t)
         if t.kind == "name":
@@ -389,7 +240,7 @@ class _Parser:
             if t.text == "+":
                 return operand
             approx = None if operand.approx is None else -operand.approx
-            return _Node(-operand.expr, approx)
+            return Node(-operand.expr, approx)
         raise self._unexpected(t)
 
     def expect_close(self, opener: Token) -> None:
@@ -404,7 +255,7 @@ class _Parser:
         self.advance()
 
     # -- leaves
-    def number(self, t: Token) -> _Node:
+    def number(self, t: Token) -> Node:
         digits = sum(c.isdigit() for c in t.text.split("e")[0].split("E")[0])
         if digits > MAX_LITERAL_DIGITS:
             raise InputError(
@@ -431,10 +282,10 @@ class _Parser:
                 limit=f"10^{MAX_CONSTANT_LOG10:.0f}",
             )
         value = sp.Rational(mantissa) * sp.Integer(10) ** exp10
-        approx = _approx_or_refuse(float(value), t.col, value)
-        return _Node(value, approx)
+        approx = approx_or_refuse(float(value), t.col, value)
+        return Node(value, approx)
 
-    def name(self, t: Token) -> _Node:
+    def name(self, t: Token) -> Node:
         name = t.text
         if name in FUNCTIONS:
             return self.call(t)
@@ -442,9 +293,9 @@ class _Parser:
             return self.abstract_call(t)
         if name in CONSTANTS:
             expr, approx = CONSTANTS[name]
-            return _Node(expr, approx)
+            return Node(expr, approx)
         if name in self.variables:
-            return _Node(symbol(name), None)
+            return Node(symbol(name), None)
         if self.vectors:
             if name == NORM_NAME:
                 return self.norm_call(t)
@@ -465,9 +316,9 @@ class _Parser:
                     "as in norm(x, inf).",
                     column=t.col,
                 )
-        raise self._unknown(t)
+        raise unknown_name_error(t, self.tok.kind == "(", self.variables)
 
-    def norm_call(self, t: Token) -> _Node:
+    def norm_call(self, t: Token) -> Node:
         """``norm(v)``, ``norm(v, p)`` or ``norm(v, inf)`` for a declared vector ``v``."""
         if self.tok.kind != "(":
             raise InputError(
@@ -497,7 +348,7 @@ class _Parser:
             order = self.norm_order()
         self.expect_close(opener)
         coords = [symbol(c) for c in self.vectors[arg.text]]
-        return self._checked(_Node(norm_expr(coords, order), None), t)
+        return self._checked(Node(norm_expr(coords, order), None), t)
 
     def norm_order(self) -> sp.Expr:
         start = self.tok
@@ -523,12 +374,12 @@ class _Parser:
             )
         return p
 
-    def abstract_call(self, t: Token) -> _Node:
+    def abstract_call(self, t: Token) -> Node:
         """``f(u)`` for a declared abstract function name: sympy's ``Function("f")(u)``."""
         args = self.arguments(t, (1,))
-        return _Node(sp.Function(t.text)(args[0].expr), None)
+        return Node(sp.Function(t.text)(args[0].expr), None)
 
-    def arguments(self, t: Token, arity: tuple[int, ...]) -> list[_Node]:
+    def arguments(self, t: Token, arity: tuple[int, ...]) -> list[Node]:
         """The bracketed, comma-separated arguments of the function named by ``t``."""
         if self.tok.kind != "(":
             raise InputError(
@@ -557,68 +408,31 @@ class _Parser:
             )
         return args
 
-    def _unknown(self, t: Token) -> InputError:
-        name = t.text
-        if self.tok.kind == "(" and name.isalpha():
-            return InputError(
-                "unknown_function",
-                f"Unknown function '{name}' at column {t.col + 1}.",
-                column=t.col,
-                name=name,
-            )
-        allowed = ", ".join(self.variables)
-        if len(name) == 1 or name[-1].isdigit():
-            return InputError(
-                "variable_not_allowed",
-                f"Variable '{name}' at column {t.col + 1} is not available here; use {allowed}.",
-                column=t.col,
-                name=name,
-                allowed=allowed,
-            )
-        pieces = _split_name(name, self.variables)
-        known = {*self.variables, *FUNCTIONS, *CONSTANTS}
-        if pieces and any(p in known for p in pieces):  # not 'import' -> 'i*m*p*o*r*t'
-            suggestion = _suggest(pieces)
-            return InputError(
-                "unknown_name",
-                f"Unknown name '{name}' at column {t.col + 1}. Did you mean {suggestion}?",
-                column=t.col,
-                name=name,
-                suggestion=suggestion,
-            )
-        return InputError(
-            "unknown_name_plain",
-            f"Unknown name '{name}' at column {t.col + 1}; the variables here are {allowed}.",
-            column=t.col,
-            name=name,
-            allowed=allowed,
-        )
-
-    def call(self, t: Token) -> _Node:
+    def call(self, t: Token) -> Node:
         return self.apply(t.text, t, self.arguments(t, FUNCTIONS[t.text].arity))
 
-    def apply(self, name: str, t: Token, args: list[_Node]) -> _Node:
+    def apply(self, name: str, t: Token, args: list[Node]) -> Node:
         spec = FUNCTIONS[name]
         approx = None
         if all(a.approx is not None for a in args):
             values = [a.approx for a in args]
-            if name in _GROWING and abs(values[0]) > MAX_EXP_ARGUMENT:
-                _approx_or_refuse(math.inf, t.col)
-            if name in _REAL_DOMAIN and not _REAL_DOMAIN[name](values[0]):
+            if name in GROWING and abs(values[0]) > MAX_EXP_ARGUMENT:
+                approx_or_refuse(math.inf, t.col)
+            if name in REAL_DOMAIN and not REAL_DOMAIN[name](values[0]):
                 raise InputError(
                     "undefined_constant",
                     f"{name}() at column {t.col + 1} is undefined here: its argument is "
                     "outside its real domain.",
                     column=t.col,
                 )
-            approx = _safe(spec.approx, *values)
+            approx = safe_float(spec.approx, *values)
         expr = spec.build(*(a.expr for a in args))
         if approx is not None:
-            approx = _approx_or_refuse(approx, t.col, expr)
-        return self._checked(_Node(expr, approx), t)
+            approx = approx_or_refuse(approx, t.col, expr)
+        return self._checked(Node(expr, approx), t)
 
     # -- operators
-    def infix(self, t: Token, left: _Node, right: _Node, right_col: int) -> _Node:
+    def infix(self, t: Token, left: Node, right: Node, right_col: int) -> Node:
         op = t.text
         both = left.approx is not None and right.approx is not None
         if op == "^":
@@ -628,10 +442,10 @@ class _Parser:
         expr = operation(left.expr, right.expr)
         approx = None
         if both:
-            approx = _approx_or_refuse(_safe(operation, left.approx, right.approx), t.col, expr)
-        return self._checked(_Node(expr, approx), t)
+            approx = approx_or_refuse(safe_float(operation, left.approx, right.approx), t.col, expr)
+        return self._checked(Node(expr, approx), t)
 
-    def power(self, t: Token, base: _Node, exponent: _Node, exponent_col: int) -> _Node:
+    def power(self, t: Token, base: Node, exponent: Node, exponent_col: int) -> Node:
         symbolic_base = exponent.approx is not None and base.approx is None
         if symbolic_base and abs(exponent.approx) > MAX_SYMBOLIC_EXPONENT:
             raise InputError(
@@ -645,9 +459,9 @@ class _Parser:
         if base.approx is not None and exponent.approx is not None:
             approx = self._constant_power(base, exponent, t.col)
         if base.expr == sp.E:
-            return self._checked(_Node(sp.exp(exponent.expr), approx), t)
+            return self._checked(Node(sp.exp(exponent.expr), approx), t)
         self._check_denominator(exponent.expr, exponent_col)
-        node = self._checked(_Node(sp.Pow(base.expr, exponent.expr), approx), t)
+        node = self._checked(Node(sp.Pow(base.expr, exponent.expr), approx), t)
         if node.expr.is_Pow:  # sympy multiplies exponents: (x^(1/100))^(1/100) = x^(1/10000)
             self._check_denominator(node.expr.exp, exponent_col)
         return node
@@ -663,7 +477,7 @@ class _Parser:
                 limit=MAX_EXPONENT_DENOMINATOR,
             )
 
-    def _constant_power(self, base: _Node, exponent: _Node, col: int) -> float:
+    def _constant_power(self, base: Node, exponent: Node, col: int) -> float:
         """The float estimate of a constant power, refused *before* sympy computes it.
 
         Sizes are compared in log space, both ways: in floats 0.25^1e40 is 0 and
@@ -672,11 +486,11 @@ class _Parser:
         is refused by its digit count.
         """
         e = exponent.approx
-        size = _log10_size(base)
+        size = log10_size(base)
         known = not (math.isnan(e) or math.isnan(size) or e == 0 or size == -math.inf)
         if known:
-            _refuse_size(e * size, col)
-        if exponent.expr.is_Rational and _exact_digits(base.expr, e) > MAX_EXACT_DIGITS:
+            refuse_size(e * size, col)
+        if exponent.expr.is_Rational and exact_digits(base.expr, e) > MAX_EXACT_DIGITS:
             raise InputError(
                 "constant_too_long",
                 f"The exact value of the constant starting at column {col + 1} would have "
@@ -684,10 +498,10 @@ class _Parser:
                 column=col,
                 limit=MAX_EXACT_DIGITS,
             )
-        approx = _real_pow(base.approx, e)
-        return approx if known else _approx_or_refuse(approx, col)
+        approx = real_pow(base.approx, e)
+        return approx if known else approx_or_refuse(approx, col)
 
-    def _checked(self, node: _Node, t: Token) -> _Node:
+    def _checked(self, node: Node, t: Token) -> Node:
         # also symbolic nodes: x/0 and log(x, 1) build zoo*x and zoo*log(x)
         if node.expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise InputError(
@@ -697,33 +511,6 @@ class _Parser:
                 column=t.col,
             )
         return node
-
-
-def _suggest(pieces: list[str]) -> str:
-    """``['x', 'sin', 'x']`` -> ``x*sin(x)``: a function swallows what follows it."""
-    for k, piece in enumerate(pieces):
-        if piece in FUNCTIONS and k + 1 < len(pieces):
-            return "*".join([*pieces[:k], f"{piece}({_suggest(pieces[k + 1 :])})"])
-    return "*".join(pieces)
-
-
-def _split_name(name: str, variables: Sequence[str]) -> list[str] | None:
-    """Split a run of letters into known names, longest first (``xy`` -> ``x, y``)."""
-    known = sorted(set(variables) | set(FUNCTIONS) | set(CONSTANTS), key=len, reverse=True)
-
-    @cache
-    def split(rest: str) -> tuple[str, ...] | None:
-        if not rest:
-            return ()
-        for k in (*known, rest[0]):  # a lone letter is a likely variable the student meant
-            if rest.startswith(k):
-                tail = split(rest[len(k) :])
-                if tail is not None:
-                    return (k, *tail)
-        return None
-
-    result = split(name)
-    return list(result) if result is not None else None
 
 
 def parse(
