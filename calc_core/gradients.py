@@ -13,8 +13,9 @@ decided along each axis by :func:`calc_core.derivative.derivative_at`), or a poi
 where the numbers must be read with care. For norms it adds the closed form and,
 at a kink, the subdifferential (see :mod:`calc_core.norms`).
 
-:func:`field_view` samples f and its gradient on a grid around the point (a slice
-through the point when n > 2; f and f' when n = 1) for the page's charts.
+f, the point and n are read by :mod:`calc_core.gradient_input`; what the page's chart
+draws (f and its gradient sampled around the point) comes from
+:mod:`calc_core.gradient_field`. Their public names are importable from here too.
 
 Examples
 --------
@@ -29,9 +30,7 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 import math
-import re
 import time
 from dataclasses import dataclass
 
@@ -40,20 +39,23 @@ import sympy as sp
 
 from calc_core import printing
 from calc_core.budget import within
-from calc_core.contours import level_segments, quantile_levels
 from calc_core.derivative import derivative_at, real_diff, real_value
 from calc_core.differences import EPS
 from calc_core.domain import value_at
-from calc_core.errors import InputError
+from calc_core.gradient_field import CurveView, FieldView, field_view, window
+from calc_core.gradient_input import (
+    MAX_N,
+    check_n,
+    dimension_of,
+    parse_function,
+    parse_point,
+    variables,
+)
 from calc_core.narrow_code import function_lines, numpy_powers
 from calc_core.norms import NormCase, norm_case
 from calc_core.numeric import compile_expr
-from calc_core.parser import parse, symbol
-from calc_core.tokens import tokenize
+from calc_core.parser import symbol
 
-MAX_N = 6
-#: Largest |coordinate| of the point.
-COORD_LIMIT = 1e6
 #: Seconds the whole gradient may spend in ``simplify`` (the worker's limit is 3 s).
 SIMPLIFY_BUDGET = 1.0
 #: Components with more operations than this skip ``simplify`` (measured: > 1 s).
@@ -73,7 +75,6 @@ NEAR_RADIUS = 1e-3
 MAX_EXACT_LOG10 = 10_000.0
 #: Exact values whose LaTeX is longer than this are shown as decimals only.
 MAX_EXACT_LATEX = 80
-VECTOR = "x"
 
 _NON_SMOOTH = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min)
 
@@ -91,137 +92,6 @@ EXAMPLES: tuple[tuple[str, str, str, int], ...] = (
     ("three", "x1 x2 + sin(x3) e^{x1}", "1, 2, 0.5", 3),
     ("one", "x1^3 - 1/x1", "1", 1),
 )
-
-
-def variables(n: int) -> tuple[str, ...]:
-    """The coordinate names ``x1 .. xn``."""
-    return tuple(f"x{i}" for i in range(1, n + 1))
-
-
-def check_n(n: int) -> int:
-    if not (isinstance(n, int | np.integer) and 1 <= n <= MAX_N):
-        raise InputError(
-            "out_of_range",
-            f"n must be a whole number between 1 and {MAX_N}.",
-            field="n",
-            low="1",
-            high=str(MAX_N),
-        )
-    return int(n)
-
-
-def dimension_of(f_text: str) -> int | None:
-    """The highest coordinate ``f`` names: ``x1*x2*x3`` -> 3; None if it names none.
-
-    A norm of the vector ``x`` names no particular coordinate, and text that does not
-    parse names none either (its error is told when f is analysed).
-
-    Examples
-    --------
-    >>> dimension_of("x1*x2*x3"), dimension_of("3x1^2 + 5e^{x2}"), dimension_of("norm(x)")
-    (3, 2, None)
-    """
-    try:
-        expr = parse(f_text, variables(MAX_N), vectors={VECTOR: ()})
-    except InputError:
-        return None
-    named = [int(s.name[1:]) for s in expr.free_symbols if re.fullmatch(r"x[1-9]", s.name)]
-    return max(named, default=None)
-
-
-def parse_function(f_text: str, n: int) -> sp.Expr:
-    """f over ``x1..xn`` with the vector ``x`` usable in norms; errors tagged ``f``."""
-    names = variables(check_n(n))
-    try:
-        return parse(f_text, names, vectors={VECTOR: names})
-    except InputError as err:
-        match = re.fullmatch(r"x([1-9][0-9]?)", str(err.params.get("name", "")))
-        if err.code == "variable_not_allowed" and match and n < int(match[1]) <= MAX_N:
-            raise InputError(
-                "dimension_too_small",
-                f"f uses {match[0]}, but n = {n}: choose n of at least {match[1]}.",
-                column=err.column,
-                field="f",
-                name=match[0],
-                n=n,
-                needed=int(match[1]),
-            ) from None
-        raise err.with_field("f") from None
-
-
-def _not_a_number(text: str, column: int) -> InputError:
-    return InputError(
-        "not_a_number", f"'{text}' is not a number.", column=column, field="at", text=text
-    )
-
-
-def parse_point(at_text: str, n: int) -> tuple[tuple[sp.Expr, ...], tuple[float, ...]]:
-    """The point typed as ``"1, 0"`` (brackets optional, constants such as ``pi/4`` allowed).
-
-    Returns the exact coordinates (sympy numbers) and their floats.
-
-    >>> parse_point("(1, pi/2)", 2)[1]
-    (1.0, 1.5707963267948966)
-    """
-    n = check_n(n)
-    text = at_text if isinstance(at_text, str) else ""
-    if len(text) > 200:
-        raise InputError(
-            "too_long",
-            f"The point has {len(text)} characters; at most 200 are allowed.",
-            field="at",
-            limit=200,
-            length=len(text),
-        )
-    body, offset = text, 0
-    stripped = text.strip()
-    if stripped[:1] in "([" and stripped[-1:] in ")]" and len(stripped) >= 2:
-        offset = text.index(stripped) + 1
-        body = stripped[1:-1]
-    parts: list[tuple[str, int]] = []
-    start = 0
-    for k, ch in enumerate(body + ","):
-        if ch in ",，、":
-            parts.append((body[start:k], offset + start))
-            start = k + 1
-    if len(parts) == 1 and not parts[0][0].strip():
-        parts = []
-    exact, floats = [], []
-    for part, col in parts:
-        shown = part.strip()
-        col += len(part) - len(part.lstrip())
-        if not shown:
-            raise _not_a_number(shown, col)
-        try:
-            kinds = [tok.kind for tok in tokenize(shown)]
-            if any(a == b == "num" for a, b in itertools.pairwise(kinds)):
-                raise _not_a_number(shown, col)  # "1 0": two numbers, a comma is missing
-            value = parse(shown, ())
-        except InputError:
-            raise _not_a_number(shown, col) from None
-        approx = real_value(value)
-        if approx is None:
-            raise _not_a_number(shown, col)
-        if abs(approx) > COORD_LIMIT:
-            raise InputError(
-                "out_of_range",
-                f"Coordinates must be between {-COORD_LIMIT:g} and {COORD_LIMIT:g}.",
-                column=col,
-                field="at",
-                low=f"{-COORD_LIMIT:g}",
-                high=f"{COORD_LIMIT:g}",
-            )
-        exact.append(value)
-        floats.append(approx)
-    if len(exact) != n:
-        raise InputError(
-            "wrong_point_size",
-            f"The point needs {n} coordinate(s), one per variable; it has {len(exact)}.",
-            field="at",
-            expected=n,
-            got=len(exact),
-        )
-    return tuple(exact), tuple(floats)
 
 
 # ----------------------------------------------------------------------------- records
@@ -380,6 +250,7 @@ def kink_functions(exprs: list[sp.Expr]) -> list[sp.Expr]:
 def partial(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """The partial derivative of ``expr`` in ``var``, reading every ``|u|`` as real.
 
+    >>> from calc_core.parser import parse
     >>> print(partial(parse("|x1^2 - 1|", ("x1",)), symbol("x1")))
     2*x1*sign(x1**2 - 1)
     """
@@ -672,149 +543,6 @@ def book_cell(expr, syms, point, central) -> tuple[str, tuple[str, ...]]:
     return "\n".join(lines), output
 
 
-# ----------------------------------------------------------------------------- charts' data
-
-
-@dataclass(frozen=True)
-class CurveView:
-    """n = 1: f and f' around the point."""
-
-    x: np.ndarray
-    f: np.ndarray  # NaN where undefined
-    df: np.ndarray
-    x0: float
-    f0: float | None
-    slope: float | None
-    y_range: tuple[float, float]
-
-
-@dataclass(frozen=True)
-class FieldView:
-    """n >= 2: f on a square window around the point (a slice when n > 2) and its gradient.
-
-    ``axes`` are the 0-based coordinates on the horizontal and vertical axes; the other
-    coordinates stay at the point's values (``fixed``). ``z[r, c]`` is f at
-    ``(xs[c], ys[r])``; ``segments`` are level curves ``(x, y, x2, y2, level_index)``;
-    ``arrows`` rows are ``(x, y, df/dx_axes0, df/dx_axes1)`` on a coarser grid.
-    """
-
-    axes: tuple[int, int]
-    names: tuple[str, str]
-    fixed: tuple[tuple[str, float], ...]
-    xs: np.ndarray
-    ys: np.ndarray
-    z: np.ndarray
-    levels: np.ndarray
-    segments: np.ndarray
-    arrows: np.ndarray
-    point: tuple[float, float]
-    f0: float | None
-    grad0: tuple[float, float] | None
-    half_width: float
-
-
-def window(center: tuple[float, ...]) -> float:
-    """Half-width of the square window drawn around the point."""
-    return max(2.0, 0.5 * max(abs(c) for c in center))
-
-
-def field_view(
-    f_text: str,
-    at_text: str,
-    n: int = 2,
-    plane: tuple[int, int] = (0, 1),
-    cells: int = 41,
-    arrows: int = 11,
-) -> CurveView | FieldView:
-    """Sample f (and its gradient) around the point for the page's chart."""
-    n = check_n(n)
-    expr = parse_function(f_text, n)
-    _, floats = parse_point(at_text, n)
-    syms = [symbol(v) for v in variables(n)]
-    fn = compile_expr(expr, syms)
-    point = np.array(floats)
-    if n == 1:
-        return _curve(expr, syms[0], fn, float(point[0]))
-    i, j = plane
-    if not (0 <= i < n and 0 <= j < n and i != j):
-        raise InputError(
-            "out_of_range",
-            f"The plane must use two different coordinates among x1..x{n}.",
-            field="plane",
-            low="x1",
-            high=f"x{n}",
-        )
-    grad = [compile_expr(partial(expr, syms[k]), syms) for k in (i, j)]
-    r = window((point[i], point[j]))
-    xs = np.linspace(point[i] - r, point[i] + r, cells)
-    ys = np.linspace(point[j] - r, point[j] + r, cells)
-
-    def at_plane(gx, gy):
-        args = [np.full(gx.shape, v) for v in point]
-        args[i], args[j] = gx, gy
-        return args
-
-    gx, gy = np.meshgrid(xs, ys)
-    z = fn(*at_plane(gx, gy))
-    z = np.where(np.isfinite(z), z, np.nan)
-    levels = quantile_levels(z, 10)
-    segments = level_segments(xs, ys, z, levels)
-    centers_x = point[i] - r + (np.arange(arrows) + 0.5) * (2 * r / arrows)
-    centers_y = point[j] - r + (np.arange(arrows) + 0.5) * (2 * r / arrows)
-    ax, ay = np.meshgrid(centers_x, centers_y)
-    u = grad[0](*at_plane(ax, ay)).ravel()
-    v = grad[1](*at_plane(ax, ay)).ravel()
-    keep = np.isfinite(u) & np.isfinite(v)
-    field = np.column_stack([ax.ravel(), ay.ravel(), u, v])[keep]
-    f0 = float(fn(*point[:, None])[0])
-    g0 = [float(g(*point[:, None])[0]) for g in grad]
-    names = (f"x{i + 1}", f"x{j + 1}")
-    fixed = tuple((f"x{k + 1}", float(point[k])) for k in range(n) if k not in (i, j))
-    return FieldView(
-        axes=(i, j),
-        names=names,
-        fixed=fixed,
-        xs=xs,
-        ys=ys,
-        z=z,
-        levels=levels,
-        segments=segments,
-        arrows=field,
-        point=(float(point[i]), float(point[j])),
-        f0=f0 if math.isfinite(f0) else None,
-        grad0=(g0[0], g0[1]) if all(math.isfinite(g) for g in g0) else None,
-        half_width=r,
-    )
-
-
-def _curve(expr, x, fn, x0: float, points: int = 401) -> CurveView:
-    r = window((x0,))
-    xs = np.linspace(x0 - r, x0 + r, points)
-    d = compile_expr(partial(expr, x), [x])
-    y = fn(xs)
-    dy = d(xs)
-    y = np.where(np.isfinite(y), y, np.nan)
-    dy = np.where(np.isfinite(dy), dy, np.nan)
-    both = np.concatenate([y[np.isfinite(y)], dy[np.isfinite(dy)]])
-    if both.size:
-        lo, hi = np.percentile(both, [2, 98])
-        pad = 0.1 * max(hi - lo, 1e-9)
-        y_range = (float(lo - pad), float(hi + pad))
-    else:
-        y_range = (-1.0, 1.0)
-    f0 = float(fn(np.array([x0]))[0])
-    s0 = float(d(np.array([x0]))[0])
-    return CurveView(
-        x=xs,
-        f=y,
-        df=dy,
-        x0=x0,
-        f0=f0 if math.isfinite(f0) else None,
-        slope=s0 if math.isfinite(s0) else None,
-        y_range=y_range,
-    )
-
-
 __all__ = [
     "EXAMPLES",
     "MAX_N",
@@ -824,8 +552,11 @@ __all__ = [
     "Partial",
     "Simplification",
     "analyze",
+    "check_n",
     "dimension_of",
     "field_view",
     "parse_function",
     "parse_point",
+    "variables",
+    "window",
 ]
