@@ -151,7 +151,26 @@ class AppPage:
             if kind == "radio":
                 widget.locator('[data-testid="stRadioOption"]', has_text=label).click()
             else:
-                self._open_list(key).locator('[role="option"]', has_text=label).first.click()
+                self._pick_from_list(key, label)
+
+    def _pick_from_list(self, key: str, label: str, tries: int = 3) -> None:
+        """Open the list and click the option; again if the list closed under the click.
+
+        A list opened while the page still moves (an expander opening) is repositioned,
+        and the scroll that brings its option into view closes it (React Aria closes a
+        popover when the page scrolls): the option is then detached before the click.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        for _ in range(tries):
+            self.widget(key).first.scroll_into_view_if_needed()  # waits until it is stable
+            option = self._open_list(key).locator('[role="option"]', has_text=label).first
+            try:
+                option.click(timeout=5_000)
+                return
+            except PlaywrightTimeout:
+                self.page.keyboard.press("Escape")  # whatever is left of the list
+        raise AssertionError(f"could not pick {label!r} in {key!r}")
 
     def _open_list(self, key: str, tries: int = 3):
         """Open a select box's list by its arrow (a click can land while the page settles)."""
