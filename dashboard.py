@@ -14,6 +14,8 @@ HERE = Path(__file__).parent
 
 
 def main() -> None:
+    # Imported here, not at the top: `streamlit run` imports this file to find `app`
+    # before Streamlit's runtime exists, and lab_ui.shell's caches would be made then.
     from lab_ui.i18n import t
     from lab_ui.shell import init_language, language_switch, warm_pool, warn_bad_params
 
